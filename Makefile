@@ -1,0 +1,39 @@
+# margin-lab: one command to open the course, one to test everything.
+# Needs only Python >= 3.11 on the PATH; everything else goes into .venv.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY      = $(VENV)/bin/python
+STAMP   = $(VENV)/.installed
+
+.PHONY: lab test test-fast outputs students bench html links format clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("margin-lab needs Python >= 3.11, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## lab: set up (first time) and open the course in JupyterLab
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab lessons/00_start_here.ipynb
+
+## test: set up (first time) and run every test: unit, doctests, strict nbval, browser
+test: $(STAMP)
+	$(PY) -m pytest
+
+## test-fast: everything except the notebooks and the browser
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not browser and not slow" --ignore=lessons
+
+## outputs: re-execute every lesson headless, in order, and store its outputs
+outputs: $(STAMP)
+	$(PY) tools/execute_lessons.py
+
+## bench: print the benchmark table (ratios measured in one run)
+bench: $(STAMP)
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info

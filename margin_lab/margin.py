@@ -1,0 +1,531 @@
+"""Pure margin formulas for linear contracts with quote-currency collateral.
+
+Each public function validates its input, then calls a private kernel that also works on
+NumPy arrays; :mod:`margin_lab.simulate` reuses the kernels over thousands of paths, so each
+formula exists exactly once.
+
+Notation (REFERENCE.md §0): ``s`` = +1 long / -1 short, ``Q`` = size, ``EP`` = entry price,
+``P`` = mark price, ``M`` = collateral, ``r`` = maintenance rate, ``cum`` = maintenance amount.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ._checks import (
+    require_choice,
+    require_fraction,
+    require_non_negative,
+    require_number,
+    require_positive,
+    require_range,
+)
+from .model import Basis, Side
+
+__all__ = [
+    "notional",
+    "initial_margin",
+    "maintenance_margin",
+    "unrealized_pnl",
+    "position_equity",
+    "effective_leverage",
+    "margin_level",
+    "margin_ratio",
+    "liquidation_distance",
+    "liquidation_price",
+    "bankruptcy_price",
+    "margin_level_price",
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# Kernels: no validation, float or ndarray in, same out. Used by the public functions below and
+# by simulate.py on arrays.
+
+
+def _pnl_kernel(sign, size, entry_price, mark_price):
+    return sign * size * (mark_price - entry_price)
+
+
+def _liquidation_price_kernel(sign, entry_price, size, collateral, rate, amount, fee_rate, entry_basis):
+    """Price where equity M + s·Q·(P − EP) meets the requirement (REFERENCE.md §1).
+
+    Mark basis: requirement = (r + fee)·Q·P − cum
+        P = (EP − s·(M + cum)/Q) / (1 − s·(r + fee))
+    Entry basis: requirement = r·Q·EP − cum + fee·Q·P
+        P = (EP + s·r·EP − s·(M + cum)/Q) / (1 − s·fee)
+    """
+    if entry_basis:
+        return (entry_price + sign * rate * entry_price - sign * (collateral + amount) / size) / (
+            1 - sign * fee_rate
+        )
+    return (entry_price - sign * (collateral + amount) / size) / (1 - sign * (rate + fee_rate))
+
+
+def _bankruptcy_price_kernel(sign, entry_price, size, collateral):
+    return entry_price - sign * collateral / size
+
+
+def _positive_or_none(price: float) -> float | None:
+    return float(price) if price > 0 else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Public formulas.
+
+
+def notional(size: float, price: float) -> float:
+    """Position value in quote currency: size × price.
+
+    Parameters
+    ----------
+    size : float
+        Base units, > 0.
+    price : float
+        Quote per base unit, > 0.
+
+    Notes
+    -----
+    Taught in lessons/01_margin_leverage_equity.ipynb.
+
+    References
+    ----------
+    REFERENCE.md §0 (Q·P).
+
+    Examples
+    --------
+    >>> notional(size=1, price=20_000)
+    20000.0
+    """
+    return require_positive("size", size) * require_positive("price", price)
+
+
+def initial_margin(size: float, entry_price: float, leverage: float) -> float:
+    """Initial margin IM = Q·EP / L, in quote currency.
+
+    Parameters
+    ----------
+    size : float
+        Base units, > 0.
+    entry_price : float
+        Quote per base unit, > 0.
+    leverage : float
+        > 0 (the venue's maximum is checked where a venue is known).
+
+    Notes
+    -----
+    Taught in lessons/01_margin_leverage_equity.ipynb.
+
+    References
+    ----------
+    REFERENCE.md §0; Bybit "Liquidation Price (USDT Contract)": 1 BTC at 20,000 with 50x
+    needs 400 USDT.
+
+    Examples
+    --------
+    >>> initial_margin(size=1, entry_price=20_000, leverage=50)
+    400.0
+    """
+    size = require_positive("size", size)
+    entry_price = require_positive("entry_price", entry_price)
+    leverage = require_positive("leverage", leverage)
+    return size * entry_price / leverage
+
+
+def maintenance_margin(
+    size: float, price: float, maintenance_rate: float, maintenance_amount: float = 0.0
+) -> float:
+    """Maintenance margin MM = Q·P·r − cum, in quote currency.
+
+    Parameters
+    ----------
+    size : float
+        Base units, > 0.
+    price : float
+        The mark price (Binance, Hyperliquid) or the entry price (Bybit USDT isolated,
+        BitMEX examples), quote per base unit, > 0.
+    maintenance_rate : float
+        Fraction in [0, 1) (0.005 = 0.5 %).
+    maintenance_amount : float
+        The tier's deduction ``cum`` in quote currency, >= 0.
+
+    Raises
+    ------
+    ValueError
+        If the amount exceeds Q·P·r (a negative requirement).
+
+    References
+    ----------
+    REFERENCE.md §0 and §1; Bybit help: 1 BTC at 20,000 with 0.5 % → 100 USDT.
+
+    Examples
+    --------
+    >>> maintenance_margin(size=1, price=20_000, maintenance_rate=0.005)
+    100.0
+    """
+    size = require_positive("size", size)
+    price = require_positive("price", price)
+    rate = require_fraction("maintenance_rate", maintenance_rate)
+    amount = require_non_negative("maintenance_amount", maintenance_amount)
+    requirement = size * price * rate - amount
+    if requirement < -1e-9 * max(1.0, amount):
+        raise ValueError(
+            f"maintenance_amount must be <= size·price·maintenance_rate = {size * price * rate:g}, "
+            f"got {maintenance_amount!r} (use the amount of the tier this notional falls in)"
+        )
+    return max(requirement, 0.0)
+
+
+def unrealized_pnl(side: str | Side, size: float, entry_price: float, mark_price: float) -> float:
+    """Unrealised P&L = s·Q·(P − EP), in quote currency.
+
+    References
+    ----------
+    REFERENCE.md §1 (equity M + s·Q·(P − EP)).
+
+    Examples
+    --------
+    A 1 BTC long from 20,000 marked at 19,000 has lost 1,000; the short mirror has gained it:
+
+    >>> unrealized_pnl("long", size=1, entry_price=20_000, mark_price=19_000)
+    -1000.0
+    >>> unrealized_pnl("short", size=1, entry_price=20_000, mark_price=19_000)
+    1000.0
+    """
+    side = require_choice("side", side, Side)
+    size = require_positive("size", size)
+    entry_price = require_positive("entry_price", entry_price)
+    mark_price = require_positive("mark_price", mark_price)
+    return float(_pnl_kernel(side.sign, size, entry_price, mark_price))
+
+
+def position_equity(
+    side: str | Side, size: float, entry_price: float, mark_price: float, collateral: float
+) -> float:
+    """Equity of an isolated position: collateral + unrealised P&L, in quote currency.
+
+    May be negative when the price has gapped past the bankruptcy price.
+
+    References
+    ----------
+    REFERENCE.md §1.
+
+    Examples
+    --------
+    >>> position_equity("long", size=1, entry_price=20_000, mark_price=19_700, collateral=400)
+    100.0
+    """
+    collateral = require_non_negative("collateral", collateral)
+    return collateral + unrealized_pnl(side, size, entry_price, mark_price)
+
+
+def effective_leverage(size: float, mark_price: float, equity: float) -> float:
+    """Leverage actually carried: notional at the mark / equity (dimensionless).
+
+    Raises
+    ------
+    ValueError
+        If equity <= 0 (leverage is undefined once the position is bankrupt).
+
+    References
+    ----------
+    REFERENCE.md §0 (IM = Q·EP / L, read backwards).
+
+    Examples
+    --------
+    A 1 BTC position with 2,000 of equity at 20,000 carries 10x:
+
+    >>> effective_leverage(size=1, mark_price=20_000, equity=2_000)
+    10.0
+    """
+    size = require_positive("size", size)
+    mark_price = require_positive("mark_price", mark_price)
+    equity = require_positive("equity", equity, hint="leverage is undefined once equity is gone")
+    return size * mark_price / equity
+
+
+def margin_level(equity: float, requirement: float) -> float:
+    """Margin level = equity / requirement (ratio: 2.5 = 250 %).
+
+    The convention Kraken (spot: requirement = used margin; liquidation near 40 %) and OKX
+    ("margin ratio", requirement = maintenance margin plus fees; liquidation at 100 %) display.
+    Falling is bad. Its inverse is :func:`margin_ratio`.
+
+    Parameters
+    ----------
+    equity : float
+        Quote currency, any finite value (negative after a gap).
+    requirement : float
+        Quote currency, > 0.
+
+    References
+    ----------
+    Kraken support 203053116 ("margin level = equity / used margin × 100 %"); OKX help
+    6997123251341; REFERENCE.md §1 (Kraken margin-call example: 10,000 / 4,000 = 250 %).
+
+    Examples
+    --------
+    >>> margin_level(equity=10_000, requirement=4_000)
+    2.5
+    """
+    equity = require_number("equity", equity)
+    requirement = require_positive("requirement", requirement)
+    return equity / requirement
+
+
+def margin_ratio(equity: float, requirement: float) -> float:
+    """Margin ratio = requirement / equity (ratio: 1.0 = 100 % = liquidation).
+
+    The convention Binance and Bybit display ("maintenance margin / margin balance"): rising
+    is bad. Returns ``math.inf`` when equity <= 0 (the requirement can no longer be met).
+
+    References
+    ----------
+    Binance USDⓈ-M FAQ (margin ratio); REFERENCE.md §4 ("venues define the ratio in opposite
+    directions").
+
+    Examples
+    --------
+    >>> margin_ratio(equity=400, requirement=100)
+    0.25
+    >>> margin_ratio(equity=-5, requirement=100)
+    inf
+    """
+    equity = require_number("equity", equity)
+    requirement = require_positive("requirement", requirement)
+    return requirement / equity if equity > 0 else math.inf
+
+
+def liquidation_distance(side: str | Side, mark_price: float, liquidation_price: float | None) -> float:
+    """How far the price can move against the position before liquidation, as a fraction.
+
+    Long: (P − P_liq) / P; short: (P_liq − P) / P. Negative when the mark is already past
+    the liquidation price. ``None`` for the liquidation price (no price can liquidate) gives
+    1.0 for a long (the price would have to fall 100 %) and is refused for a short.
+
+    References
+    ----------
+    REFERENCE.md §4: "10x means liquidation after a 10 % move" is wrong; the distance is about
+    1/L − MMR (50x with 0.5 % maintenance: 1.5 %).
+
+    Examples
+    --------
+    >>> round(liquidation_distance("long", mark_price=20_000, liquidation_price=19_700), 4)
+    0.015
+    """
+    side = require_choice("side", side, Side)
+    mark_price = require_positive("mark_price", mark_price)
+    if liquidation_price is None:
+        if side is Side.SHORT:
+            raise ValueError("liquidation_price must be a price > 0 for a short, got None")
+        return 1.0
+    liquidation_price = require_positive("liquidation_price", liquidation_price)
+    return side.sign * (mark_price - liquidation_price) / mark_price
+
+
+def liquidation_price(
+    side: str | Side,
+    entry_price: float,
+    size: float,
+    collateral: float,
+    maintenance_rate: float,
+    maintenance_amount: float = 0.0,
+    fee_rate: float = 0.0,
+    basis: str | Basis = "mark",
+) -> float | None:
+    """Liquidation price of one linear position, in quote per base unit; ``None`` if none.
+
+    Parameters
+    ----------
+    side : "long" or "short"
+    entry_price : float
+        Average entry price EP, > 0.
+    size : float
+        Q in base units, > 0.
+    collateral : float
+        M in quote currency, >= 0: the isolated margin, or for cross the wallet minus the
+        other positions' maintenance margin plus their unrealised P&L.
+    maintenance_rate : float
+        r, a fraction in [0, 1) (0.005 = 0.5 %).
+    maintenance_amount : float
+        The tier's deduction ``cum`` in quote currency, >= 0.
+    fee_rate : float
+        Taker fee rate charged on closing, a fraction in [0, 1); with ``basis="mark"`` it adds to
+        the rate (Gate's convention), so it pulls the liquidation price toward the entry.
+    basis : "mark" or "entry"
+        Charge maintenance on the value at the liquidation price (Binance, Hyperliquid) or on
+        the entry value (Bybit USDT isolated, BitMEX examples).
+
+    Returns
+    -------
+    float or None
+        The mark price at which equity equals the maintenance requirement. ``None`` when that
+        price would be <= 0: no price can liquidate the position (Binance shows "--").
+
+    Raises
+    ------
+    ValueError, TypeError
+        For an unknown side or basis, a non-positive size or price, a negative collateral,
+        NaN/inf anywhere, rates outside [0, 1), or rate + fee >= 1.
+
+    Notes
+    -----
+    Mark basis (REFERENCE.md §1): equity M + s·Q·(P − EP) = (r + fee)·Q·P − cum gives
+
+        P_liq = (EP − s·(M + cum)/Q) / (1 − s·(r + fee))
+
+    Entry basis: M + s·Q·(P − EP) = r·Q·EP − cum + fee·Q·P gives
+
+        P_liq = (EP + s·r·EP − s·(M + cum)/Q) / (1 − s·fee)
+
+    which with no fee and no amount is Bybit's EP − s·(M − r·Q·EP)/Q.
+    Taught in lessons/03_liquidation_mechanics.ipynb.
+
+    References
+    ----------
+    Binance FAQ "How to calculate liquidation price of USDⓈ-M contracts"; Bybit help
+    "Liquidation Price (USDT Contract)"; Hyperliquid docs trading/liquidations; Gate help
+    futures 27724; REFERENCE.md §1.
+
+    Examples
+    --------
+    Bybit, USDT isolated: long 1 BTC at 20,000, 50x (400 collateral), 0.5 % on the entry value:
+
+    >>> liquidation_price("long", entry_price=20_000, size=1, collateral=400,
+    ...                   maintenance_rate=0.005, basis="entry")
+    19700.0
+
+    Binance one-way, isolated reading: ETHUSDT long, tier with 10 % and cum 135,365:
+
+    >>> round(liquidation_price("long", entry_price=1456.84, size=3683.979, collateral=1_535_443.01,
+    ...                         maintenance_rate=0.10, maintenance_amount=135_365), 2)
+    1114.78
+
+    A 10x long of 1 BTC at 20,000 with 2,000 collateral and a 0.5 % rate at the mark:
+
+    >>> round(liquidation_price("long", 20_000, 1, 2_000, 0.005), 2)
+    18090.45
+
+    A 1x long cannot be liquidated by price:
+
+    >>> liquidation_price("long", entry_price=100, size=1, collateral=100, maintenance_rate=0.01) is None
+    True
+    """
+    side = require_choice("side", side, Side)
+    basis = require_choice("basis", basis, Basis)
+    entry_price = require_positive("entry_price", entry_price)
+    size = require_positive("size", size)
+    collateral = require_non_negative("collateral", collateral)
+    rate = require_fraction("maintenance_rate", maintenance_rate)
+    amount = require_non_negative("maintenance_amount", maintenance_amount)
+    fee = require_fraction("fee_rate", fee_rate)
+    if rate + fee >= 1:
+        raise ValueError(
+            f"maintenance_rate + fee_rate must be < 1, got {rate!r} + {fee!r} (rates are fractions)"
+        )
+    price = _liquidation_price_kernel(
+        side.sign, entry_price, size, collateral, rate, amount, fee, basis is Basis.ENTRY
+    )
+    return _positive_or_none(price)
+
+
+def bankruptcy_price(side: str | Side, entry_price: float, size: float, collateral: float) -> float | None:
+    """Price at which the position's equity is exactly zero: P_bk = EP − s·M/Q.
+
+    ``None`` when that price would be <= 0 (a long backed by its whole notional).
+
+    Notes
+    -----
+    Between the liquidation and the bankruptcy price lies the maintenance cushion: BitMEX and
+    Bybit close the position at the bankruptcy price, so the cushion is lost.
+    Taught in lessons/03_liquidation_mechanics.ipynb.
+
+    References
+    ----------
+    REFERENCE.md §1; bitmex.com/app/liquidation.
+
+    Examples
+    --------
+    >>> bankruptcy_price("long", entry_price=20_000, size=1, collateral=400)
+    19600.0
+    >>> bankruptcy_price("short", entry_price=20_000, size=1, collateral=400)
+    20400.0
+
+    BitMEX cross: a 10,000 USDT wallet backing a long of 20 ETH at 1,000 (liquidation at 510 on
+    the entry basis with 1 % maintenance):
+
+    >>> bankruptcy_price("long", entry_price=1_000, size=20, collateral=10_000)
+    500.0
+    >>> liquidation_price("long", 1_000, 20, 10_000, maintenance_rate=0.01, basis="entry")
+    510.0
+    """
+    side = require_choice("side", side, Side)
+    entry_price = require_positive("entry_price", entry_price)
+    size = require_positive("size", size)
+    collateral = require_non_negative("collateral", collateral)
+    return _positive_or_none(_bankruptcy_price_kernel(side.sign, entry_price, size, collateral))
+
+
+def margin_level_price(
+    side: str | Side,
+    entry_price: float,
+    size: float,
+    balance: float,
+    leverage: float,
+    threshold: float,
+) -> float | None:
+    """Kraken spot margin: the price at which the margin level reaches ``threshold``.
+
+    Margin level = equity / used margin with equity = balance + P/L. For a long the used margin
+    is the position cost / leverage, fixed at entry; a short's used margin is held in the
+    borrowed asset, so it is Q·P / leverage and rises with the price (Kraken 203053116).
+
+    Parameters
+    ----------
+    balance : float
+        Total account balance in quote currency before the P/L, > 0.
+    leverage : float
+        In (0, 5] for Kraken spot margin.
+    threshold : float
+        The margin level as a ratio: 0.8 for the margin call, 0.4 for automatic liquidation.
+
+    Returns
+    -------
+    float or None
+        Long: EP + (threshold·Q·EP/L − balance)/Q. Short: (balance + Q·EP)/(Q·(1 + threshold/L)).
+        ``None`` when the price would be <= 0.
+
+    References
+    ----------
+    Kraken support 203325763, 203053116, 203053156; REFERENCE.md §1 (Kraken margin-call
+    example) and §2.
+
+    Examples
+    --------
+    Long 1 BTC at 20,000 with 5x on a 10,000 USD balance: used margin 4,000, level 250 %; the
+    80 % margin call comes at equity 3,200, a P/L of −6,800:
+
+    >>> margin_level_price("long", entry_price=20_000, size=1, balance=10_000, leverage=5, threshold=0.8)
+    13200.0
+    """
+    side = require_choice("side", side, Side)
+    entry_price = require_positive("entry_price", entry_price)
+    size = require_positive("size", size)
+    balance = require_positive("balance", balance)
+    leverage = require_positive("leverage", leverage)
+    threshold = require_positive("threshold", threshold, hint="a margin level as a ratio, 0.8 = 80 %")
+    if side is Side.LONG:
+        price = entry_price + (threshold * size * entry_price / leverage - balance) / size
+    else:
+        price = (balance + size * entry_price) / (size * (1 + threshold / leverage))
+    return _positive_or_none(price)
+
+
+def _require_rate_below_initial(maintenance_rate: float, leverage: float) -> None:
+    """Maintenance rate must be strictly below the initial rate 1/L, else opening liquidates."""
+    initial_rate = 1.0 / leverage
+    if maintenance_rate >= initial_rate:
+        raise ValueError(
+            f"maintenance_rate must be below the initial margin rate 1/leverage = {initial_rate:g}, "
+            f"got {maintenance_rate!r} at leverage {leverage:g} (lower the leverage or the rate)"
+        )
