@@ -123,7 +123,9 @@ class Venue:
     """A venue preset: the rules margin_lab models for one exchange, as data with sources.
 
     Rates are fractions; ``warning_level`` and levels are ratios of equity to the
-    maintenance requirement (1.0 = liquidation threshold).
+    maintenance requirement (1.0 = liquidation threshold). ``cross_liquidation`` is ``"all"``
+    (every cross position is closed) or ``"oldest_first"`` (Kraken spot: oldest first, until
+    the pool is back above maintenance).
     """
 
     key: str
@@ -143,6 +145,7 @@ class Venue:
     opening_fee_rate: float = 0.0
     rollover_fee_rate: float = 0.0
     rollover_interval_hours: float | None = None
+    cross_liquidation: str = "all"
     margin_level_convention: str = "equity / maintenance margin"
     sources: tuple[str, ...] = ()
     checked: str = ""
