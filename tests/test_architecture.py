@@ -1,0 +1,99 @@
+"""Architecture: imports flow one way, `import margin_lab` stays light, no network anywhere."""
+
+from __future__ import annotations
+
+import ast
+import pathlib
+import subprocess
+import sys
+
+PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "margin_lab"
+
+# Lower layers first; a module may import only from modules of a lower or equal layer.
+LAYERS = [
+    {"_checks"},
+    {"model"},
+    {"margin"},
+    {"tiers"},
+    {"venues"},
+    {"ledger", "account", "from_exchange"},
+    {"paths", "scenarios", "closed_form", "simulate", "replay", "portfolio"},
+    {"plots"},
+    {"widgets", "exercises"},
+    {"links", "about", "__init__", "__main__", "data", "tools"},
+]
+RANK = {name: index for index, layer in enumerate(LAYERS) for name in layer}
+
+
+def _top_module(path: pathlib.Path) -> str:
+    relative = path.relative_to(PACKAGE)
+    return relative.parts[0].removesuffix(".py")
+
+
+def _imported_siblings(path: pathlib.Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    depth_to_package = len(path.relative_to(PACKAGE).parts) - 1
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level == 0 and node.module and node.module.startswith("margin_lab."):
+                names.add(node.module.split(".")[1])
+            elif node.level == depth_to_package + 1 and node.module:
+                names.add(node.module.split(".")[0])
+            elif node.level == depth_to_package + 1 and not node.module:
+                names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("margin_lab."):
+                    names.add(alias.name.split(".")[1])
+    return names
+
+
+def test_every_module_has_a_layer():
+    unknown = {_top_module(p) for p in PACKAGE.rglob("*.py")} - set(RANK)
+    assert not unknown, f"add these modules to LAYERS in tests/test_architecture.py: {sorted(unknown)}"
+
+
+def test_imports_flow_one_way():
+    wrong = []
+    for path in PACKAGE.rglob("*.py"):
+        own = _top_module(path)
+        if own == "__init__":
+            continue
+        for name in _imported_siblings(path):
+            if name in RANK and RANK[name] > RANK[own]:
+                wrong.append(f"{path.relative_to(PACKAGE)} imports {name}")
+    assert not wrong, "imports must flow down the layers: " + "; ".join(sorted(wrong))
+
+
+def test_importing_margin_lab_loads_neither_matplotlib_nor_ipywidgets():
+    code = (
+        "import sys, margin_lab; "
+        "print(sorted(m for m in ('matplotlib', 'ipywidgets', 'IPython', 'pandas', 'scipy') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_no_module_reaches_for_the_network():
+    forbidden = ("urllib.request", "http.client", "requests", "socket", "urlopen")
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        tree = ast.parse(text)
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                module = getattr(node, "module", None) or ""
+                names = [alias.name for alias in node.names]
+                if any(module.startswith(f) or any(n.startswith(f) or n == f for n in names) for f in forbidden):
+                    offenders.append(str(path.relative_to(PACKAGE)))
+    assert not offenders, f"network imports in {offenders}"
+
+
+def test_no_module_is_past_about_four_hundred_lines_of_code():
+    long = []
+    for path in PACKAGE.rglob("*.py"):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        if len(lines) > 600:
+            long.append(f"{path.relative_to(PACKAGE)}: {len(lines)} lines")
+    assert not long, f"split these modules (one idea each): {long}"

@@ -1,0 +1,87 @@
+"""Tests for margin_lab.tiers: the amount recursion, continuity across floors, and the tiered
+liquidation price checked against the defining equation equity = schedule.margin(Q·P)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from margin_lab import MaintenanceSchedule, liquidation_price, position_equity, tiered_liquidation_price
+
+ADA_BUSD = MaintenanceSchedule(
+    [(0, 0.025), (100_000, 0.05), (500_000, 0.10), (1_000_000, 0.15), (2_000_000, 0.25), (5_000_000, 0.50)]
+)
+
+
+def test_binance_example_amounts_follow_the_recursion():
+    # REFERENCE.md §1: ADA/BUSD -> cum 0, 2,500, 27,500, 77,500, 277,500, 1,527,500.
+    assert [t.amount for t in ADA_BUSD.tiers] == pytest.approx([0, 2_500, 27_500, 77_500, 277_500, 1_527_500])
+
+
+@pytest.mark.parametrize("floor", [100_000, 500_000, 1_000_000, 2_000_000, 5_000_000])
+def test_maintenance_margin_is_continuous_across_each_floor(floor):
+    below = ADA_BUSD.margin(floor * (1 - 1e-12))
+    at = ADA_BUSD.margin(floor)
+    assert below == pytest.approx(at, rel=1e-9)
+
+
+def test_the_tier_is_chosen_by_notional():
+    assert ADA_BUSD.rate(99_999) == 0.025
+    assert ADA_BUSD.rate(100_000) == 0.05
+    assert ADA_BUSD.amount(6_000_000) == pytest.approx(1_527_500)
+
+
+def test_a_fixed_schedule_gives_the_plain_formula():
+    fixed = MaintenanceSchedule.fixed(0.005)
+    assert tiered_liquidation_price("long", 20_000, 1, 2_000, fixed) == pytest.approx(
+        liquidation_price("long", 20_000, 1, 2_000, 0.005)
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    side=st.sampled_from(["long", "short"]),
+    size=st.floats(min_value=1, max_value=5_000),
+    leverage=st.floats(min_value=1.2, max_value=19),
+)
+def test_the_tiered_liquidation_price_solves_equity_equals_its_own_tier_margin(side, size, leverage):
+    entry = 1_000.0
+    collateral = size * entry / leverage
+    price = tiered_liquidation_price(side, entry, size, collateral, ADA_BUSD)
+    if price is None:
+        assert side == "long"
+        return
+    equity = position_equity(side, size, entry, price, collateral)
+    assert equity == pytest.approx(ADA_BUSD.margin(size * price), rel=1e-7, abs=1e-6)
+
+
+def test_a_long_whose_liquidation_notional_drops_a_tier_is_recomputed_there():
+    two = MaintenanceSchedule([(0, 0.01), (125_000, 0.05)])
+    entry_tier_answer = liquidation_price("long", 20_000, 7, 20_000, 0.05, maintenance_amount=5_000)
+    assert 7 * entry_tier_answer < 125_000  # the entry tier's answer lies outside its own tier
+    assert tiered_liquidation_price("long", 20_000, 7, 20_000, two) == pytest.approx(
+        liquidation_price("long", 20_000, 7, 20_000, 0.01)
+    )
+
+
+@pytest.mark.parametrize(
+    "tiers, argument",
+    [
+        ([], "tiers"),
+        ([(10, 0.01)], "floor_notional"),
+        ([(0, 0.01), (0, 0.02)], "floor_notional"),
+        ([(0, 0.02), (100, 0.01)], "rate"),
+        ([(0, 1.5)], "rate"),
+        ([(0, float("nan"))], "rate"),
+        ([(0,)], "tiers"),
+    ],
+)
+def test_bad_schedules_are_refused_naming_the_part(tiers, argument):
+    with pytest.raises((ValueError, TypeError), match=argument):
+        MaintenanceSchedule(tiers)
+
+
+def test_a_negative_notional_is_refused():
+    with pytest.raises(ValueError, match="notional"):
+        ADA_BUSD.rate(-1)
