@@ -1,10 +1,13 @@
 """margin_lab: the calculations and pictures behind the margin-lab course.
 
-``import margin_lab`` loads only NumPy-free pure Python and the standard library; plots and
-widgets import matplotlib and ipywidgets when first asked for.
+``import margin_lab`` loads the formulas, the account engine and the venue presets (pure
+Python). Simulation (NumPy), plots (matplotlib) and widgets (ipywidgets) load on first use:
+``margin_lab.liquidation_explorer`` imports its module the first time it is named.
 """
 
 from __future__ import annotations
+
+import importlib
 
 from .margin import (
     bankruptcy_price,
@@ -24,6 +27,22 @@ from .model import Basis, Event, MarginMode, Position, Side, Venue
 from .tiers import MaintenanceSchedule, Tier, tiered_liquidation_price
 
 __version__ = "0.1.0"
+
+# name -> module that defines it, imported on first access (PEP 562).
+_LAZY: dict[str, str] = {}
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'margin_lab' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
 
 __all__ = [
     "Basis",
