@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import importlib
 
+from .account import Account, generic_venue
+from .from_exchange import Explanation, explain_position, position_from_ccxt, position_to_ccxt
+from .ledger import LedgerEntry, ledger_summary, ledger_total, money_trail
 from .margin import (
     bankruptcy_price,
     effective_leverage,
@@ -24,7 +27,9 @@ from .margin import (
     unrealized_pnl,
 )
 from .model import Basis, Event, MarginMode, Position, Side, Venue
+from .replay import Action, Leg, ModeReplay, Portfolio, Replay, StepRecord, compare_modes, replay
 from .tiers import MaintenanceSchedule, Tier, tiered_liquidation_price
+from .venues import VENUES, maintenance_for, venue
 
 __version__ = "0.1.0"
 
@@ -45,6 +50,27 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
 
 __all__ = [
+    "Account",
+    "Action",
+    "Explanation",
+    "Leg",
+    "LedgerEntry",
+    "ModeReplay",
+    "Portfolio",
+    "Replay",
+    "StepRecord",
+    "VENUES",
+    "compare_modes",
+    "explain_position",
+    "generic_venue",
+    "ledger_summary",
+    "ledger_total",
+    "maintenance_for",
+    "money_trail",
+    "position_from_ccxt",
+    "position_to_ccxt",
+    "replay",
+    "venue",
     "Basis",
     "Event",
     "MaintenanceSchedule",

@@ -16,7 +16,7 @@ LAYERS = [
     {"margin"},
     {"tiers"},
     {"venues"},
-    {"ledger", "account", "from_exchange"},
+    {"ledger", "_engine", "_orders", "account", "from_exchange"},
     {"paths", "scenarios", "closed_form", "simulate", "replay", "portfolio"},
     {"plots"},
     {"widgets", "exercises"},

@@ -1,0 +1,322 @@
+"""Private: what each Account command would do, computed without changing anything.
+
+Every function takes a read-only :class:`Book` (the account's state), validates its input,
+and returns a :class:`Change` that the Account commits in one step, so a refused call leaves
+the account untouched. The rules are documented on the Account methods.
+
+References
+----------
+REFERENCE.md §1 (IM = Q·EP/L; bankruptcy price), §2 (Binance error −4048: no mode change on an
+open position; Kraken spot opening and rollover fees, 203053156 and 206161568), §3.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+from ._checks import require_choice, require_leverage, require_positive, require_range, require_text
+from ._engine import Holding, level, pool
+from .ledger import TRANSFER, LedgerEntry
+from .margin import _bankruptcy_price_kernel, _positive_or_none
+from .model import Basis, MarginMode, Side, Venue
+from .tiers import as_schedule, tiered_liquidation_price
+
+_ISOLATED, _CROSS = MarginMode.ISOLATED, MarginMode.CROSS
+
+
+@dataclass(frozen=True)
+class Book:
+    """The account's state as the order functions read it (positions: symbol -> Holding)."""
+
+    balance: float
+    positions: dict
+    venue: Venue
+    basis: Basis
+    fee_rate: float
+    step: int
+
+    def entry(self, kind: str, symbol: str, amount: float, note: str) -> LedgerEntry:
+        return LedgerEntry(kind, symbol, amount, note, self.step)
+
+    def free_balance(self, positions: dict | None = None) -> float:
+        """min(balance, balance + Σ cross uPnL − Σ cross IM): what may leave the wallet."""
+        held = self.positions if positions is None else positions
+        equity, _, initial = pool(held.values(), self.balance, self.basis)
+        return min(self.balance, equity - initial)
+
+
+@dataclass(frozen=True)
+class Change:
+    balance: float
+    positions: dict
+    entries: tuple = ()
+    value: object = None
+
+
+def holding(book: Book, symbol: object) -> Holding:
+    if isinstance(symbol, str) and symbol in book.positions:
+        return book.positions[symbol]
+    require_text("symbol", symbol)
+    raise ValueError(f"symbol must be one of {list(book.positions)}, got {symbol!r} (the open positions)")
+
+
+def isolated(book: Book, symbol: object, action: str) -> Holding:
+    found = holding(book, symbol)
+    if found.is_cross:
+        raise ValueError(f"symbol {symbol!r} is a cross position: {action} works on isolated positions only; cross "
+                         f"positions share the wallet, so use the wallet (deposit) instead")
+    return found
+
+
+def backing(book: Book, found: Holding, *, with_maintenance: bool) -> float | None:
+    """M of REFERENCE.md §1: the collateral, or for cross the wallet + Σ other cross uPnL (− Σ other
+    cross MM for the liquidation price; Binance TMM₁, UPNL₁). None when a cross M is already <= 0."""
+    if not found.is_cross:
+        return found.collateral
+    others = [h for h in book.positions.values() if h.is_cross and h is not found]
+    total = book.balance + math.fsum(h.pnl() for h in others)
+    if with_maintenance:
+        total -= math.fsum(h.maintenance(book.basis) for h in others)
+    return total if total > 0 else None
+
+
+def liquidation_price(book: Book, found: Holding) -> float | None:
+    """Where update() liquidates ``found`` (its mark when a cross pool is already under water)."""
+    collateral = backing(book, found, with_maintenance=True)
+    if collateral is None:
+        return found.mark
+    return tiered_liquidation_price(found.side, found.entry_price, found.size, collateral, found.schedule,
+                                    basis=book.basis)
+
+
+def bankruptcy_price(book: Book, found: Holding) -> float | None:
+    """EP − s·M/Q (REFERENCE.md §1); the mark when a cross pool is already under water."""
+    collateral = backing(book, found, with_maintenance=False)
+    if collateral is None:
+        return found.mark
+    return _positive_or_none(_bankruptcy_price_kernel(found.side.sign, found.entry_price, found.size, collateral))
+
+
+def max_removable(book: Book, found: Holding) -> float:
+    """Collateral >= 0, >= IM + any unrealised loss (with a leverage), level >= the warning level."""
+    pnl = found.pnl()
+    limits = [found.collateral, found.collateral + pnl - book.venue.warning_level * found.maintenance(book.basis)]
+    if found.leverage is not None:
+        limits.append(found.collateral + min(pnl, 0.0) - found.initial_margin)
+    return max(0.0, min(limits))
+
+
+def open_position(book: Book, mode: MarginMode, symbol, side, size, entry_price, maintenance, leverage,
+                  collateral, opened_at: int) -> Change:
+    """Open an isolated (``collateral`` given) or cross position; ``value`` is the new Holding."""
+    venue = book.venue
+    symbol = require_text("symbol", symbol)
+    if symbol in book.positions:
+        raise ValueError(f"symbol {symbol!r} is already open: close or reduce it first")
+    side = require_choice("side", side, Side)
+    size = require_positive("size", size)
+    entry_price = require_positive("entry_price", entry_price)
+    if maintenance is None:
+        maintenance = venue.maintenance
+        if maintenance is None:
+            raise ValueError(f"maintenance must be a rate or a MaintenanceSchedule: {venue.name} has no default "
+                             f"schedule, got None")
+    schedule = as_schedule(maintenance)
+    if leverage is not None:
+        leverage = require_leverage(leverage, venue.max_leverage, hint=f"the maximum on {venue.name}")
+    if not (venue.isolated_available if mode is _ISOLATED else venue.cross_available):
+        raise ValueError(f"margin_mode {mode.value!r} is not available on {venue.name}")
+    notional = size * entry_price
+    rate = schedule.rate(notional)
+    fee_rows = [(book.fee_rate, "taker fee"), (venue.opening_fee_rate, "opening fee")]
+    entries = [book.entry("fee", symbol, -r * notional, f"{label} {r:.4%} on {notional:,.2f}")
+               for r, label in fee_rows if r]
+    fees = math.fsum(-e.amount for e in entries)
+    if mode is _ISOLATED:
+        collateral = require_positive("collateral", collateral)
+        _check_isolated(book, notional, collateral, leverage, rate, fees)
+        initial_rate = 1 / leverage if leverage is not None else collateral / notional
+    else:
+        collateral = 0.0
+        initial_rate = 1 / (leverage if leverage is not None else venue.max_leverage)
+        _check_cross(book, size, notional, leverage, rate, fees)
+    new = Holding(symbol, side, size, entry_price, entry_price, mode, collateral, leverage, schedule, initial_rate,
+                  opened_at)
+    positions = {**book.positions, symbol: new}
+    if mode is _ISOLATED:
+        entries.append(book.entry(TRANSFER, symbol, collateral, f"wallet -> {symbol} collateral"))
+    else:
+        equity, requirement, _ = pool(positions.values(), book.balance - fees, book.basis)
+        if level(equity, requirement) <= 1:
+            raise ValueError(f"size {size!r} is too large: the cross pool's equity {equity:,.2f} would not exceed "
+                             f"its maintenance margin {requirement:,.2f}, so it would be liquidated at once")
+    return Change(book.balance - fees - collateral, positions, tuple(entries), new)
+
+
+def _check_isolated(book: Book, notional: float, collateral: float, leverage, rate: float, fees: float) -> None:
+    cap = book.venue.max_leverage
+    if leverage is not None and collateral < notional / leverage * (1 - 1e-9):
+        raise ValueError(f"collateral must be >= size·entry_price/leverage = {notional / leverage:,.2f} at leverage "
+                         f"{leverage:g}, got {collateral!r} (add collateral or raise the leverage)")
+    if leverage is None and notional / collateral > cap * (1 + 1e-9):
+        raise ValueError(f"collateral must be >= {notional / cap:,.2f} (notional / the maximum leverage {cap:g} on "
+                         f"{book.venue.name}), got {collateral!r}: an implied leverage of {notional / collateral:.4g}")
+    if rate >= collateral / notional:
+        raise ValueError(f"maintenance rate {rate:g} at the entry notional {notional:,.2f} must be below the initial "
+                         f"margin rate collateral/notional = {collateral / notional:.4g}: the position would be "
+                         f"liquidated at once (add collateral or lower the size)")
+    free = book.free_balance()
+    if collateral + fees > free:
+        raise ValueError(f"collateral must be <= the free balance {free:,.2f} minus fees {fees:,.2f} = "
+                         f"{free - fees:,.2f}, got {collateral!r}")
+
+
+def _check_cross(book: Book, size: float, notional: float, leverage, rate: float, fees: float) -> None:
+    if leverage is not None and rate >= 1 / leverage:
+        raise ValueError(f"maintenance rate {rate:g} must be below the initial margin rate 1/leverage = "
+                         f"{1 / leverage:.4g} (lower the leverage)")
+    if fees > book.balance:
+        raise ValueError(f"size {size!r} costs {fees:,.2f} in fees, more than the wallet balance {book.balance:,.2f}")
+    equity, _, initial = pool(book.positions.values(), book.balance, book.basis)
+    if leverage is not None and equity - initial < notional / leverage + fees:
+        raise ValueError(f"size {size!r} needs notional/leverage + fees = {notional / leverage + fees:,.2f}, more "
+                         f"than the free margin {equity - initial:,.2f} (lower the size or raise the leverage)")
+
+
+def move_margin(book: Book, symbol, amount, most: float, into: bool) -> Change:
+    """Wallet -> collateral (``into``) or back; ``most`` is the limit for that direction."""
+    found = isolated(book, symbol, "add_margin" if into else "remove_margin")
+    amount = require_positive("amount", amount)
+    if amount > most:
+        rule = "the free balance" if into else (f"the most {found.symbol} can release (collateral >= 0, >= the initial "
+                                                f"margin for its leverage, level >= the warning level)")
+        raise ValueError(f"amount must be <= {most:,.2f}, {rule}, got {amount!r}")
+    sign = 1 if into else -1
+    changed = replace(found, collateral=found.collateral + sign * amount)
+    note = f"wallet -> {found.symbol} collateral" if into else f"{found.symbol} collateral -> wallet"
+    return Change(book.balance - sign * amount, {**book.positions, found.symbol: changed},
+                  (book.entry(TRANSFER, found.symbol, amount, note),), changed)
+
+
+def reduce(book: Book, symbol, size, price) -> Change:
+    """Close ``size`` at ``price``; ``value`` is the realised P&L before fees."""
+    found = holding(book, symbol)
+    quantity = require_positive("size", size)
+    price = require_positive("price", price)
+    if quantity > found.size:
+        raise ValueError(f"size must be <= the open size {found.size:g} of {symbol}, got {size!r}")
+    full = quantity == found.size
+    if found.is_cross:
+        backing = book.balance + math.fsum(h.pnl() for h in book.positions.values() if h.is_cross and h is not found)
+        released = 0.0
+    else:
+        backing = found.collateral
+        released = found.collateral if full else found.collateral * quantity / found.size
+    if backing + found.pnl(price) < 0:
+        bankrupt = found.entry_price - found.side.sign * backing / found.size
+        raise ValueError(f"price {price!r} is past the bankruptcy price {bankrupt:,.2f} of {symbol}; call update() "
+                         f"to liquidate")
+    realized = found.side.sign * quantity * (price - found.entry_price)
+    fee = book.fee_rate * quantity * price
+    balance = book.balance + released + realized - fee
+    if balance < 0:
+        raise ValueError(f"price {price!r}: closing realises {realized:,.2f} and a {fee:,.2f} fee, more than the "
+                         f"wallet {book.balance:,.2f} can pay; close profitable positions first or deposit")
+    positions = dict(book.positions)
+    if full:
+        del positions[symbol]
+    else:
+        positions[symbol] = replace(found, size=found.size - quantity, collateral=found.collateral - released)
+    entries = [book.entry(TRANSFER, symbol, released, f"{symbol} collateral -> wallet")] if released else []
+    entries.append(book.entry("realized_pnl", symbol, realized, f"closed {quantity:g} at {price:,.2f}"))
+    if fee:
+        entries.append(book.entry("fee", symbol, -fee, f"taker fee {book.fee_rate:.4%} on {quantity * price:,.2f}"))
+    return Change(balance, positions, tuple(entries), realized)
+
+
+def funding(book: Book, symbol, rate) -> Change:
+    """One funding payment −s·rate·Q·P_mark, capped at the collateral (isolated) or wallet (cross)."""
+    found = holding(book, symbol)
+    rate = require_range("rate", rate, -1.0, 1.0, low_open=True, high_open=True,
+                         hint="a fraction per funding interval, 0.0001 = 0.01 %")
+    payment = -found.side.sign * rate * found.size * found.mark
+    positions, balance = dict(book.positions), book.balance
+    if found.is_cross:
+        payment = max(payment, -balance)
+        balance += payment
+    else:
+        payment = max(payment, -found.collateral)
+        positions[found.symbol] = replace(found, collateral=found.collateral + payment)
+    note = f"funding rate {rate:.4%} on {found.size * found.mark:,.2f}"
+    return Change(balance, positions, (book.entry("funding", found.symbol, payment, note),) if payment else (), payment)
+
+
+def rollover(book: Book, symbol) -> Change:
+    """One rollover period on ``symbol`` (or every position), capped like funding."""
+    held = [holding(book, symbol)] if symbol is not None else list(book.positions.values())
+    rate = book.venue.rollover_fee_rate
+    positions, balance, entries = dict(book.positions), book.balance, []
+    for found in held:
+        charge = rate * found.size * found.entry_price
+        if found.is_cross:
+            charge = min(charge, balance)
+            balance -= charge
+        else:
+            charge = min(charge, found.collateral)
+            positions[found.symbol] = replace(found, collateral=found.collateral - charge)
+        if charge:
+            entries.append(book.entry("rollover", found.symbol, -charge, f"rollover {rate:.4%} of the entry value"))
+    return Change(balance, positions, tuple(entries), math.fsum(-e.amount for e in entries))
+
+
+def switch(book: Book, symbol, mode, collateral) -> Change:
+    """Move an open position between isolated and cross; ``value`` is the changed Holding."""
+    found = holding(book, symbol)
+    mode = require_choice("mode", mode, MarginMode)
+    venue = book.venue
+    if not venue.can_switch_open_position:
+        raise ValueError(f"mode: {venue.name} does not let an open position change its margin mode (like Binance "
+                         f"error -4048, 'Margin type cannot be changed if there exists position'); "
+                         f"close {symbol} first")
+    if mode is found.mode:
+        raise ValueError(f"mode must differ from the current mode: {symbol} is already {mode.value}, "
+                         f"got {mode.value!r}")
+    if not (venue.cross_available if mode is _CROSS else venue.isolated_available):
+        raise ValueError(f"mode {mode.value!r} is not available on {venue.name}")
+    positions = dict(book.positions)
+    if mode is _CROSS:
+        if collateral is not None:
+            raise ValueError(f"collateral must be None when switching to cross (the collateral returns to the "
+                             f"wallet), got {collateral!r}")
+        rate = 1 / (found.leverage if found.leverage is not None else venue.max_leverage)
+        changed = replace(found, mode=_CROSS, collateral=0.0, warned=False, initial_rate=rate)
+        positions[symbol] = changed
+        balance = book.balance + found.collateral
+        equity, requirement, _ = pool(positions.values(), balance, book.basis)
+        if level(equity, requirement) < 1:
+            raise ValueError(f"mode: moving {symbol} into cross would leave the pool's equity {equity:,.2f} under its "
+                             f"maintenance margin {requirement:,.2f}")
+        back = book.entry(TRANSFER, symbol, found.collateral, f"{symbol} collateral -> wallet")
+        return Change(balance, positions, (back,), changed)
+    if collateral is None:
+        raise ValueError(f"collateral must be given when switching {symbol} to isolated, got None")
+    collateral = require_positive("collateral", collateral)
+    del positions[symbol]
+    free = book.free_balance(positions)
+    if collateral > free:
+        raise ValueError(f"collateral must be <= the free balance {free:,.2f}, got {collateral!r}")
+    least = found.maintenance(book.basis) - found.pnl()
+    if collateral < least:
+        raise ValueError(f"collateral must be >= {least:,.2f} (maintenance minus unrealised P&L) or {symbol} would be "
+                         f"liquidated at once, got {collateral!r}")
+    balance = book.balance - collateral
+    equity, requirement, _ = pool(positions.values(), balance, book.basis)
+    if level(equity, requirement) < 1:
+        raise ValueError(f"collateral {collateral!r} would leave the cross pool's equity {equity:,.2f} under its "
+                         f"maintenance margin {requirement:,.2f}")
+    rate = 1 / found.leverage if found.leverage is not None else collateral / (found.size * found.entry_price)
+    changed = replace(found, mode=_ISOLATED, collateral=collateral, warned=False, initial_rate=rate)
+    positions[symbol] = changed
+    moved = book.entry(TRANSFER, symbol, collateral, f"wallet -> {symbol} collateral")
+    return Change(balance, positions, (moved,), changed)

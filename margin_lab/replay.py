@@ -1,0 +1,410 @@
+"""Scenario replay: run a small portfolio through a price path with the account engine.
+
+A :class:`Portfolio` is a wallet and some :class:`Leg` s (isolated or cross, with optional
+stop-loss and take-profit); :func:`replay` opens them at step 0, then at every step
+
+1. checks stops and take-profits against the step's extreme (the candle's low for a long, its
+   high for a short, when candles are given),
+2. updates the marks at the adverse extreme (a long is liquidated inside a candle when its LOW
+   reaches the liquidation price, a short when its HIGH does), then at the close,
+3. applies the "add margin at the warning" rule to isolated legs that got a margin call,
+4. applies the learner's scheduled :class:`Action` s at the close,
+5. records a :class:`StepRecord`: marks, wallet, equity, each open position's margin level and
+   liquidation price, and the events.
+
+Stops: a long's stop fires when the price reaches it *before* the liquidation price, i.e. only
+if the stop lies above the liquidation price (REFERENCE.md §3: "a long's stop placed below its
+liquidation price never fires"). With candles the stop fills at the stop price; with closes only
+the path jumps, so it fills at the step's price, and a gap past the liquidation price liquidates
+first.
+
+:func:`compare_modes` runs the same legs "all isolated" and "all cross" side by side.
+Taught in lessons/04_managing_isolated.ipynb, 05_cross_margin.ipynb and 08_capstone.ipynb.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+from ._checks import require_choice, require_count, require_non_negative, require_number, require_positive, require_text
+from .account import Account
+from .model import Event, MarginMode, Side, Venue
+from .tiers import MaintenanceSchedule
+
+__all__ = ["Leg", "Portfolio", "Action", "StepRecord", "Replay", "ModeReplay", "replay", "compare_modes"]
+
+_ACTIONS = ("add_margin", "remove_margin", "reduce", "close")
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One planned position. Amounts in quote currency, size in base units, rates as fractions.
+
+    ``collateral`` (isolated only) defaults to the initial margin size·entry/leverage;
+    ``entry_price`` defaults to the path's first price.
+    """
+
+    symbol: str
+    side: Side | str
+    size: float
+    leverage: float
+    mode: MarginMode | str = MarginMode.ISOLATED
+    maintenance: float | MaintenanceSchedule = 0.005
+    entry_price: float | None = None
+    collateral: float | None = None
+    stop_loss: float | None = None
+    take_profit: float | None = None
+
+    def __post_init__(self):
+        require_text("symbol", self.symbol)
+        object.__setattr__(self, "side", require_choice("side", self.side, Side))
+        object.__setattr__(self, "mode", require_choice("mode", self.mode, MarginMode))
+        require_positive("size", self.size)
+        require_positive("leverage", self.leverage)
+        for name in ("entry_price", "collateral", "stop_loss", "take_profit"):
+            if getattr(self, name) is not None:
+                require_positive(name, getattr(self, name))
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    """A wallet ``balance`` (quote currency) and the legs to open in it.
+
+    ``add_margin_on_warning`` is a rule: at each margin call on an isolated leg, move this much
+    from the wallet into it (if the wallet can).
+    """
+
+    balance: float
+    legs: tuple[Leg, ...]
+    fee_rate: float = 0.0
+    venue: Venue | None = None
+    add_margin_on_warning: float = 0.0
+
+    def __post_init__(self):
+        require_positive("balance", self.balance)
+        legs = tuple(self.legs)
+        if not legs or not all(isinstance(leg, Leg) for leg in legs):
+            raise TypeError(f"legs must be a non-empty sequence of Leg, got {self.legs!r}")
+        symbols = [leg.symbol for leg in legs]
+        if len(set(symbols)) != len(symbols):
+            raise ValueError(f"legs must have distinct symbols (one position per symbol), got {symbols}")
+        object.__setattr__(self, "legs", legs)
+        require_non_negative("add_margin_on_warning", self.add_margin_on_warning)
+
+    def in_mode(self, mode: MarginMode | str) -> "Portfolio":
+        """The same legs, every one in ``mode`` (isolated collateral reset to the initial margin)."""
+        mode = require_choice("mode", mode, MarginMode)
+        return replace(self, legs=tuple(replace(leg, mode=mode, collateral=None) for leg in self.legs))
+
+
+@dataclass(frozen=True)
+class Action:
+    """Something the learner does at the close of ``step``: add_margin/remove_margin (``amount``
+    in quote currency), reduce (``amount`` = size in base units) or close."""
+
+    step: int
+    kind: str
+    symbol: str
+    amount: float = 0.0
+
+    def __post_init__(self):
+        require_count("step", self.step, minimum=1)
+        if self.kind not in _ACTIONS:
+            raise ValueError(f"kind must be one of {list(_ACTIONS)}, got {self.kind!r}")
+        if self.kind != "close":
+            require_positive("amount", self.amount)
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    """The account after one step. ``levels``/``liquidation_prices`` hold open positions only."""
+
+    step: int
+    time: float
+    marks: dict[str, float]
+    balance: float
+    equity: float
+    levels: dict[str, float]
+    liquidation_prices: dict[str, float | None]
+    collateral: dict[str, float]
+    events: tuple[Event, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Replay:
+    """One portfolio through one path: a record per step (step 0 = just opened)."""
+
+    portfolio: Portfolio
+    records: tuple[StepRecord, ...]
+    ledger: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        return tuple(e for r in self.records for e in r.events)
+
+    @property
+    def start_value(self) -> float:
+        """The wallet before opening (quote currency)."""
+        return self.portfolio.balance
+
+    @property
+    def final_equity(self) -> float:
+        return self.records[-1].equity
+
+    @property
+    def loss(self) -> float:
+        """Start value − final equity (quote currency; negative for a gain)."""
+        return self.start_value - self.final_equity
+
+    @property
+    def liquidated(self) -> tuple[str, ...]:
+        return tuple(e.symbol for e in self.events if e.kind == "liquidation")
+
+    def series(self, name: str, symbol: str | None = None) -> list[float | None]:
+        """One column over the steps: "equity", "balance", or per symbol "mark", "level",
+        "liquidation_price", "collateral" (None once the position is gone)."""
+        if name in ("equity", "balance"):
+            return [getattr(r, name) for r in self.records]
+        columns = {"mark": "marks", "level": "levels", "liquidation_price": "liquidation_prices",
+                   "collateral": "collateral"}
+        if name not in columns:
+            raise ValueError(f"name must be one of {['equity', 'balance', *columns]}, got {name!r}")
+        return [getattr(r, columns[name]).get(symbol) for r in self.records]
+
+    def rows(self) -> list[dict]:
+        """Tidy records: one dict per step and open position."""
+        out = []
+        for r in self.records:
+            for symbol in r.levels:
+                out.append({"step": r.step, "time": r.time, "symbol": symbol, "mark": r.marks.get(symbol),
+                            "margin_level": r.levels[symbol], "liquidation_price": r.liquidation_prices[symbol],
+                            "collateral": r.collateral[symbol], "balance": r.balance, "equity": r.equity})
+        return out
+
+    def summary(self) -> str:
+        """Plain text: start, end, loss, and what happened when."""
+        lines = [f"Start {self.start_value:,.2f}; end equity {self.final_equity:,.2f}; "
+                 f"{'loss' if self.loss >= 0 else 'gain'} {abs(self.loss):,.2f} "
+                 f"({abs(self.loss) / self.start_value:.1%} of the wallet)."]
+        for r in self.records:
+            for e in r.events:
+                what = "margin call" if e.kind == "margin_call" else f"liquidation, lost {e.loss:,.2f}"
+                lines.append(f"Day {r.time:g}: {e.symbol} ({e.margin_mode}) {what} at {e.price:,.2f}.")
+            for note in r.notes:
+                lines.append(f"Day {r.time:g}: {note}")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class ModeReplay:
+    """The same legs all isolated and all cross, through the same path."""
+
+    isolated: Replay
+    cross: Replay
+
+    def summary(self) -> str:
+        parts = []
+        for name, run in (("All isolated", self.isolated), ("All cross", self.cross)):
+            gone = ", ".join(run.liquidated) or "nothing"
+            parts.append(f"{name}: end equity {run.final_equity:,.2f}, loss {run.loss:,.2f}; liquidated: {gone}.")
+        return "\n".join(parts)
+
+
+def _series(name: str, values: Mapping[str, Sequence[float]] | None, symbols: Sequence[str], length: int | None):
+    if values is None:
+        return None
+    if not isinstance(values, Mapping):
+        raise TypeError(f"{name} must be a dict symbol -> sequence of prices, got {type(values).__name__}")
+    out = {}
+    for symbol in symbols:
+        if symbol not in values:
+            raise ValueError(f"{name} must have a path for every leg: missing {symbol!r}")
+        path = [float(v) for v in values[symbol]]
+        if length is not None and len(path) != length:
+            raise ValueError(f"{name}[{symbol!r}] must have {length} prices like the others, got {len(path)}")
+        length = len(path)
+        for index, price in enumerate(path):
+            if not math.isfinite(price) or price <= 0:
+                raise ValueError(f"{name}[{symbol!r}][{index}] must be a finite price > 0, got {price!r}")
+        out[symbol] = path
+    return out
+
+
+def replay(
+    portfolio: Portfolio,
+    prices: Mapping[str, Sequence[float]],
+    *,
+    lows: Mapping[str, Sequence[float]] | None = None,
+    highs: Mapping[str, Sequence[float]] | None = None,
+    days_per_step: float = 1.0,
+    actions: Sequence[Action] = (),
+    funding_rate: float = 0.0,
+) -> Replay:
+    """Run ``portfolio`` through ``prices`` (symbol -> closes, step 0 = the opening price).
+
+    Parameters
+    ----------
+    lows, highs : optional, same shape as ``prices``
+        Candle extremes; a long is liquidated (or stopped) when the low reaches its price, a
+        short when the high does.
+    days_per_step : float
+        Time between steps, in days (for the records' ``time``).
+    actions : sequence of Action
+        Learner actions at the close of given steps (refused ones are noted, not raised).
+    funding_rate : float
+        Funding rate per step charged to every open position (longs pay when > 0).
+
+    Examples
+    --------
+    A 10x isolated long and cash: a 9.5 % drop liquidates the long, the wallet survives.
+
+    >>> legs = (Leg("BTCUSDT", "long", size=1, leverage=10),)
+    >>> run = replay(Portfolio(10_000, legs), {"BTCUSDT": [20_000, 19_000, 18_100, 18_000]})
+    >>> run.liquidated, run.final_equity
+    (('BTCUSDT',), 8000.0)
+    """
+    if not isinstance(portfolio, Portfolio):
+        raise TypeError(f"portfolio must be a Portfolio, got {portfolio!r}")
+    symbols = [leg.symbol for leg in portfolio.legs]
+    closes = _series("prices", prices, symbols, None)
+    steps = len(closes[symbols[0]])
+    require_count("number of prices", steps, minimum=2)
+    lows = _series("lows", lows, symbols, steps)
+    highs = _series("highs", highs, symbols, steps)
+    days_per_step = require_positive("days_per_step", days_per_step)
+    funding_rate = require_number("funding_rate", funding_rate)
+    for action in actions:
+        if not isinstance(action, Action):
+            raise TypeError(f"actions must hold Action values, got {action!r}")
+
+    account = Account(portfolio.balance, fee_rate=portfolio.fee_rate, venue=portfolio.venue)
+    legs = {leg.symbol: leg for leg in portfolio.legs}
+    for leg in portfolio.legs:
+        entry = leg.entry_price or closes[leg.symbol][0]
+        if leg.mode is MarginMode.ISOLATED:
+            collateral = leg.collateral or leg.size * entry / leg.leverage
+            account.open_isolated(leg.symbol, leg.side, leg.size, entry, collateral, leg.maintenance, leg.leverage)
+        else:
+            account.open_cross(leg.symbol, leg.side, leg.size, entry, leg.maintenance, leg.leverage)
+    account.update({s: closes[s][0] for s in account.positions})
+    records = [_record(account, 0, 0.0, (), ())]
+
+    for step in range(1, steps):
+        events: list[Event] = []
+        notes: list[str] = []
+        _stops(account, legs, closes, lows, highs, step, notes)
+        if lows is not None or highs is not None:
+            worst = {}
+            for symbol, position in account.positions.items():
+                extreme = lows if position.side is Side.LONG else highs
+                worst[symbol] = (extreme or closes)[symbol][step]
+            events += account.update(worst)
+        events += account.update({s: closes[s][step] for s in account.positions})
+        if funding_rate and account.positions:
+            for symbol in account.positions:
+                account.pay_funding(symbol, funding_rate)
+            events += account.update()
+        _rule(account, portfolio, events, notes)
+        for action in (a for a in actions if a.step == step):
+            _act(account, action, closes[action.symbol][step], notes)
+        records.append(_record(account, step, step * days_per_step, events, notes))
+    return Replay(portfolio, tuple(records), account.ledger_summary())
+
+
+def compare_modes(portfolio: Portfolio, prices: Mapping[str, Sequence[float]], **options) -> ModeReplay:
+    """Replay the same legs all isolated and all cross (same wallet, same path, same options).
+
+    Examples
+    --------
+    The BitMEX example (REFERENCE.md §1) as a replay: 100 at 100 with 4 of margin (25x),
+    1 % maintenance on the entry value, a wallet of 10; the price goes to 94.
+
+    >>> from margin_lab.venues import venue
+    >>> legs = (Leg("XBT", "long", size=1, leverage=25, maintenance=0.01),)
+    >>> both = compare_modes(Portfolio(10, legs, venue=venue("bitmex")), {"XBT": [100, 96, 94]})
+    >>> both.isolated.liquidated, both.isolated.loss, both.cross.liquidated, both.cross.loss
+    (('XBT',), 4.0, (), 6.0)
+    """
+    return ModeReplay(
+        isolated=replay(portfolio.in_mode(MarginMode.ISOLATED), prices, **options),
+        cross=replay(portfolio.in_mode(MarginMode.CROSS), prices, **options),
+    )
+
+
+def _record(account: Account, step: int, time: float, events, notes) -> StepRecord:
+    positions = account.positions
+    return StepRecord(
+        step=step, time=time, marks={s: p.mark_price for s, p in positions.items()},
+        balance=account.balance, equity=account.equity,
+        levels={s: p.margin_level for s, p in positions.items()},
+        liquidation_prices={s: p.liquidation_price for s, p in positions.items()},
+        collateral={s: p.collateral for s, p in positions.items()},
+        events=tuple(events), notes=tuple(notes),
+    )
+
+
+def _stops(account, legs, closes, lows, highs, step, notes) -> None:
+    for symbol, position in list(account.positions.items()):
+        leg = legs[symbol]
+        long = position.side is Side.LONG
+        low = (lows or closes)[symbol][step]
+        high = (highs or closes)[symbol][step]
+        liquidation = position.liquidation_price
+        for kind, level in (("stop-loss", leg.stop_loss), ("take-profit", leg.take_profit)):
+            if level is None:
+                continue
+            adverse = kind == "stop-loss"
+            hit = (low <= level) if long == adverse else (high >= level)
+            if not hit:
+                continue
+            before_liquidation = liquidation is None or (level > liquidation if long else level < liquidation)
+            if adverse and not before_liquidation:
+                continue
+            candles = lows is not None or highs is not None
+            fill = level if candles else closes[symbol][step]
+            if adverse and not candles and liquidation is not None and (fill <= liquidation if long else fill >= liquidation):
+                continue
+            try:
+                pnl = account.close(symbol, fill)
+            except ValueError:
+                continue
+            notes.append(f"{symbol} {kind} at {fill:,.2f} closed it, realised {pnl:+,.2f}.")
+            break
+
+
+def _rule(account, portfolio, events, notes) -> None:
+    amount = portfolio.add_margin_on_warning
+    if not amount:
+        return
+    for event in events:
+        position = account.positions.get(event.symbol)
+        if event.kind != "margin_call" or position is None or position.margin_mode is not MarginMode.ISOLATED:
+            continue
+        if account.free_balance >= amount:
+            account.add_margin(event.symbol, amount)
+            notes.append(f"rule: added {amount:,.2f} margin to {event.symbol} at its margin call.")
+        else:
+            notes.append(f"rule: could not add {amount:,.2f} to {event.symbol}: the wallet has {account.free_balance:,.2f}.")
+
+
+def _act(account, action: Action, price: float, notes) -> None:
+    if action.symbol not in account.positions:
+        notes.append(f"{action.kind} {action.symbol} skipped: the position is no longer open.")
+        return
+    try:
+        if action.kind == "add_margin":
+            account.add_margin(action.symbol, action.amount)
+        elif action.kind == "remove_margin":
+            account.remove_margin(action.symbol, action.amount)
+        elif action.kind == "reduce":
+            account.reduce(action.symbol, action.amount, price)
+        else:
+            account.close(action.symbol, price)
+    except ValueError as refused:
+        notes.append(f"{action.kind} {action.symbol} refused: {refused}")
+        return
+    amount = f" {action.amount:,.2f}" if action.kind != "close" else ""
+    notes.append(f"you: {action.kind}{amount} on {action.symbol} at {price:,.2f}.")
