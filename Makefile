@@ -6,13 +6,13 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed
 
-.PHONY: lab test test-fast outputs students bench html links format clean
+.PHONY: lab test test-fast outputs students bench html links readme-links clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml binder/requirements.txt
 	$(PYTHON) -c 'import sys; sys.exit("margin-lab needs Python >= 3.11, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -c binder/requirements.txt -e '.[test]'
 	touch $(STAMP)
 
 ## lab: set up (first time) and open the course in JupyterLab
@@ -31,9 +31,26 @@ test-fast: $(STAMP)
 outputs: $(STAMP)
 	$(PY) tools/execute_lessons.py
 
+## students: regenerate lessons/student/ from the stored lessons (no execution)
+students: $(STAMP)
+	$(PY) tools/student_copies.py
+
 ## bench: print the benchmark table (ratios measured in one run)
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
+
+## html: render every lesson to static HTML with its widgets' initial state (site/)
+html: $(STAMP)
+	$(PY) tools/render_html.py --out site
+
+## links: print Binder, nbgitpuller and Colab links: make links HUB=https://hub.example.edu [BRANCH=main]
+links: $(STAMP)
+	@test -n "$(HUB)" || { echo "usage: make links HUB=https://hub.example.edu [BRANCH=main]"; exit 2; }
+	$(PY) -m margin_lab.links --hub "$(HUB)" --branch "$(or $(BRANCH),main)"
+
+## readme-links: rewrite the launch-links blocks in README.md and lessons/README.md
+readme-links: $(STAMP)
+	$(PY) tools/update_readme_links.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 
+from .about import about, check_setup, widget_demo
 from .account import Account, generic_venue
 from .from_exchange import Explanation, explain_position, position_from_ccxt, position_to_ccxt
 from .ledger import LedgerEntry, ledger_summary, ledger_total, money_trail
@@ -51,6 +52,9 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "Account",
+    "about",
+    "check_setup",
+    "widget_demo",
     "Action",
     "Explanation",
     "Leg",
