@@ -35,7 +35,12 @@ from .venues import VENUES, maintenance_for, venue
 __version__ = "0.1.0"
 
 # name -> module that defines it, imported on first access (PEP 562).
-_LAZY: dict[str, str] = {}
+_LAZY: dict[str, str] = {
+    **dict.fromkeys(["PricePaths", "gbm_paths", "jump_diffusion_paths", "correlated_paths", "ASSET_DEFAULTS"],
+                    "margin_lab.paths"),
+    **dict.fromkeys(["scenario", "SCENARIOS", "Candles", "load_ohlc", "sample_candles", "write_sample_csv",
+                     "touched"], "margin_lab.scenarios"),
+}
 
 
 def __getattr__(name: str):
