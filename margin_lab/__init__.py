@@ -11,6 +11,7 @@ import importlib
 
 from .about import about, check_setup, widget_demo
 from .account import Account, generic_venue
+from .closed_form import liquidation_probability_exact
 from .from_exchange import Explanation, explain_position, position_from_ccxt, position_to_ccxt
 from .ledger import LedgerEntry, ledger_summary, ledger_total, money_trail
 from .margin import (
@@ -38,8 +39,10 @@ __version__ = "0.1.0"
 _LAZY: dict[str, str] = {
     **dict.fromkeys(["PricePaths", "gbm_paths", "jump_diffusion_paths", "correlated_paths", "ASSET_DEFAULTS"],
                     "margin_lab.paths"),
+    **dict.fromkeys(["liquidation_probability", "simulate_modes", "PortfolioSpec", "LegSpec", "Jumps",
+                     "ModeComparison", "ModeRisk"], "margin_lab.simulate"),
     **dict.fromkeys(["scenario", "SCENARIOS", "Candles", "load_ohlc", "sample_candles", "write_sample_csv",
-                     "touched"], "margin_lab.scenarios"),
+                     "touched"], "margin_lab.scenarios"),  # candles live in margin_lab.candles
 }
 
 
@@ -70,6 +73,7 @@ __all__ = [
     "StepRecord",
     "VENUES",
     "compare_modes",
+    "liquidation_probability_exact",
     "explain_position",
     "generic_venue",
     "ledger_summary",

@@ -8,9 +8,9 @@ drift and volatility are annualised fractions (0.6 = 60 %). Every generator take
 
 The private kernels :func:`_gbm_log_increments`, :func:`_jump_log_increments` and
 :func:`_correlated_log_increments` return log increments without building prices, so
-:mod:`margin_lab.simulate` can draw in chunks. Stylised stress scenarios and recorded candles
-live in :mod:`margin_lab.scenarios`. Taught in lessons/06_choosing_a_mode.ipynb (Monte Carlo)
-and lessons/08_capstone.ipynb.
+:mod:`margin_lab.simulate` can draw in chunks. Stylised stress scenarios live in
+:mod:`margin_lab.scenarios`, recorded candles in :mod:`margin_lab.candles`. Taught in
+lessons/06_choosing_a_mode.ipynb (Monte Carlo) and lessons/08_capstone.ipynb.
 """
 
 from __future__ import annotations
@@ -103,8 +103,11 @@ class PricePaths:
                 fields[name] = _positive_array(name, getattr(self, name))
                 if fields[name].shape != prices.shape:
                     raise ValueError(f"{name} must have the shape of prices {prices.shape}, got {fields[name].shape}")
-        _require_order("low", fields.get("low"), "prices", prices)
-        _require_order("prices", prices, "high", fields.get("high"))
+        for lower, upper in (("low", "prices"), ("prices", "high")):
+            if lower in fields and upper in fields and (bad := fields[lower] > fields[upper]).any():
+                where = _first_index(bad)
+                raise ValueError(f"{lower} must be <= {upper}, got {fields[lower][where]!r} > "
+                                 f"{fields[upper][where]!r} at index {where}")
         for name, value in fields.items():
             if isinstance(value, np.ndarray):
                 value.setflags(write=False)
@@ -127,9 +130,7 @@ class PricePaths:
         """The paths of one asset, as a one-asset PricePaths."""
         if name not in self.assets:
             raise ValueError(f"asset must be one of {list(self.assets)}, got {name!r}")
-        if self.prices.ndim == 2:
-            return self
-        return self._pick(self.assets.index(name), (name,))
+        return self if self.prices.ndim == 2 else self._pick(self.assets.index(name), (name,))
 
     def path(self, index: int) -> "PricePaths":
         """One path (every asset), as a PricePaths with ``n_paths == 1``."""
@@ -139,8 +140,7 @@ class PricePaths:
         return self._pick((..., slice(i, i + 1), slice(None)), self.assets)
 
     def _pick(self, key, assets) -> "PricePaths":
-        arrays = (None if a is None else a[key] for a in (self.prices, self.low, self.high))
-        prices, low, high = arrays
+        prices, low, high = (None if a is None else a[key] for a in (self.prices, self.low, self.high))
         return PricePaths(prices, self.times, assets, low, high, self.description)
 
     def resample(self, steps_per_candle: int) -> "PricePaths":
@@ -163,10 +163,8 @@ class PricePaths:
             body = reduce(np.stack([inside, self.prices[..., :-1:k]]), axis=0)
             return np.concatenate([src[..., :1], body], axis=-1)
 
-        return PricePaths(
-            self.prices[..., ::k], self.times[::k], self.assets,
-            extreme(self.low, np.min), extreme(self.high, np.max), self.description,
-        )
+        return PricePaths(self.prices[..., ::k], self.times[::k], self.assets,
+                          extreme(self.low, np.min), extreme(self.high, np.max), self.description)
 
     def summary(self) -> str:
         """Text for under a figure: size, then per asset start and final-price quantiles."""
@@ -182,9 +180,9 @@ class PricePaths:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, PricePaths):
             return NotImplemented
-        fields = ("prices", "times", "low", "high")
+        pairs = ((getattr(self, f), getattr(other, f)) for f in ("prices", "times", "low", "high"))
         return (self.assets, self.description) == (other.assets, other.description) and all(
-            _same(getattr(self, f), getattr(other, f)) for f in fields)
+            (a is None) == (b is None) and (a is None or np.array_equal(a, b)) for a, b in pairs)
 
     __hash__ = None  # type: ignore[assignment]  # holds arrays: unhashable, like ndarray
 
@@ -193,17 +191,15 @@ class PricePaths:
                 f"days={self.days:g}, candles={self.low is not None}, description={self.description!r})")
 
 
-def _same(a, b) -> bool:
-    return (a is None and b is None) or (a is not None and b is not None and np.array_equal(a, b))
-
-
+@dataclass(frozen=True)
 class _Owned:
     """An array a generator built and nobody else holds: PricePaths takes it without a copy."""
 
-    __slots__ = ("array",)
+    array: np.ndarray
 
-    def __init__(self, array: np.ndarray):
-        self.array = array
+
+def _first_index(bad: np.ndarray) -> tuple[int, ...]:
+    return tuple(int(i) for i in np.argwhere(bad)[0])
 
 
 def _positive_array(name: str, value) -> np.ndarray:
@@ -214,18 +210,9 @@ def _positive_array(name: str, value) -> np.ndarray:
         raise TypeError(f"{name} must be an array of prices, got {value!r}") from None
     bad = ~(np.isfinite(array) & (array > 0))
     if bad.any():
-        where = tuple(int(i) for i in np.argwhere(bad)[0])
+        where = _first_index(bad)
         raise ValueError(f"{name} must hold finite prices > 0, got {array[where]!r} at index {where}")
     return array
-
-
-def _require_order(lower_name, lower, upper_name, upper) -> None:
-    if lower is None or upper is None:
-        return
-    bad = lower > upper
-    if bad.any():
-        where = tuple(int(i) for i in np.argwhere(bad)[0])
-        raise ValueError(f"{lower_name} must be <= {upper_name}, got {lower[where]!r} > {upper[where]!r} at index {where}")
 
 
 # --- Kernels: no validation; rng is a numpy Generator, dt in years, rates annualised fractions.
@@ -289,7 +276,7 @@ def _prices_from_log_increments(start, increments):
     return out
 
 
-# --- Validation shared by the generators
+# --- Validation shared by the generators (and by margin_lab.scenarios)
 
 def _rng(seed, rng) -> np.random.Generator:
     if rng is not None and seed is not None:
@@ -311,6 +298,29 @@ def _or_default(name: str, value, asset: str, field: str) -> float:
     if found is None:
         raise ValueError(f"{name} is needed for asset {asset!r}: defaults exist only for {sorted(ASSET_DEFAULTS)}")
     return getattr(found, field)
+
+
+def _asset_names(assets) -> tuple[str, ...]:
+    names = (assets,) if isinstance(assets, str) else tuple(assets)
+    if not names or len(set(names)) != len(names):
+        raise ValueError(f"assets must be distinct names, at least one, got {assets!r}")
+    return tuple(require_text("assets", name) for name in names)
+
+
+def _each_asset(name: str, value, names: tuple[str, ...], check, field: str | None = None) -> list:
+    """``check(f"{name}[{asset!r}]", v)`` for each asset's v, given by name (a mapping) or in order
+    (a sequence); a missing one is ASSET_DEFAULTS' ``field`` for the asset, or 0.0 without one."""
+    if value is None:
+        value = [None] * len(names)
+    elif isinstance(value, Mapping):
+        unknown = set(value) - set(names)
+        if unknown:
+            raise ValueError(f"{name} names assets {sorted(unknown)} that are not in assets {list(names)}")
+        value = [value.get(a) for a in names]
+    elif isinstance(value, (str, bytes)) or not isinstance(value, Sequence) or len(value) != len(names):
+        raise TypeError(f"{name} must be a dict asset -> value or a sequence of {len(names)} values, got {value!r}")
+    return [check(f"{name}[{a!r}]", 0.0 if v is None and field is None else _or_default(name, v, a, field))
+            for a, v in zip(names, value)]
 
 
 def _grid(n_paths, days, steps_per_day):
@@ -338,18 +348,9 @@ def _drift(name, value) -> float:
 
 # --- Public generators
 
-def gbm_paths(
-    *,
-    seed: int | None = None,
-    rng: np.random.Generator | None = None,
-    n_paths: int = 1_000,
-    days: int = 30,
-    steps_per_day: int = 1,
-    asset: str = "BTC",
-    start_price: float | None = None,
-    drift: float = 0.0,
-    volatility: float | None = None,
-) -> PricePaths:
+def gbm_paths(*, seed: int | None = None, rng: np.random.Generator | None = None, n_paths: int = 1_000,
+              days: int = 30, steps_per_day: int = 1, asset: str = "BTC", start_price: float | None = None,
+              drift: float = 0.0, volatility: float | None = None) -> PricePaths:
     """Geometric Brownian motion paths for one asset.
 
     Parameters
@@ -395,21 +396,10 @@ def gbm_paths(
     return PricePaths(_Owned(prices), times, (asset,), description=f"GBM, drift {mu:.0%}, volatility {vol:.0%}")
 
 
-def jump_diffusion_paths(
-    *,
-    seed: int | None = None,
-    rng: np.random.Generator | None = None,
-    n_paths: int = 1_000,
-    days: int = 30,
-    steps_per_day: int = 1,
-    asset: str = "BTC",
-    start_price: float | None = None,
-    drift: float = 0.0,
-    volatility: float | None = None,
-    jump_rate: float | None = None,
-    jump_mean: float | None = None,
-    jump_std: float | None = None,
-) -> PricePaths:
+def jump_diffusion_paths(*, seed: int | None = None, rng: np.random.Generator | None = None, n_paths: int = 1_000,
+                         days: int = 30, steps_per_day: int = 1, asset: str = "BTC", start_price: float | None = None,
+                         drift: float = 0.0, volatility: float | None = None, jump_rate: float | None = None,
+                         jump_mean: float | None = None, jump_std: float | None = None) -> PricePaths:
     """Merton jump-diffusion paths: GBM plus sudden jumps (fat tails, overnight crashes).
 
     Parameters
@@ -450,26 +440,17 @@ def jump_diffusion_paths(
         ("jump_rate", jump_rate, 0.0, 1.0 / dt, "expected jumps per year"),
         ("jump_mean", jump_mean, -1.0, 1.0, "mean log jump size: -0.05 is about a 5 % fall"),
         ("jump_std", jump_std, 0.0, 1.0, "spread of the log jump size")))
-    increments = _jump_log_increments(generator, n_paths, n_steps, dt, mu, vol, rate, mean, std)
-    return PricePaths(
-        _Owned(_prices_from_log_increments(start, increments)), times, (asset,),
-        description=f"jump-diffusion, drift {mu:.0%}, volatility {vol:.0%}, {rate:g} jumps/year of {mean:+.0%} ± {std:.0%}",
-    )
+    prices = _prices_from_log_increments(start, _jump_log_increments(generator, n_paths, n_steps, dt, mu, vol, rate, mean, std))
+    return PricePaths(_Owned(prices), times, (asset,), description=f"jump-diffusion, drift {mu:.0%}, volatility {vol:.0%}, "
+                      f"{rate:g} jumps/year of {mean:+.0%} ± {std:.0%}")
 
 
-def correlated_paths(
-    *,
-    seed: int | None = None,
-    rng: np.random.Generator | None = None,
-    assets: Sequence[str] = ("BTC", "ETH", "SOL"),
-    correlation: float | Sequence[Sequence[float]] = 0.8,
-    n_paths: int = 1_000,
-    days: int = 30,
-    steps_per_day: int = 1,
-    start_prices: Mapping[str, float] | Sequence[float] | None = None,
-    drifts: Mapping[str, float] | Sequence[float] | None = None,
-    volatilities: Mapping[str, float] | Sequence[float] | None = None,
-) -> PricePaths:
+def correlated_paths(*, seed: int | None = None, rng: np.random.Generator | None = None,
+                     assets: Sequence[str] = ("BTC", "ETH", "SOL"), correlation: float | Sequence[Sequence[float]] = 0.8,
+                     n_paths: int = 1_000, days: int = 30, steps_per_day: int = 1,
+                     start_prices: Mapping[str, float] | Sequence[float] | None = None,
+                     drifts: Mapping[str, float] | Sequence[float] | None = None,
+                     volatilities: Mapping[str, float] | Sequence[float] | None = None) -> PricePaths:
     """GBM paths for several assets whose daily shocks are correlated.
 
     Parameters
@@ -510,34 +491,12 @@ def correlated_paths(
     names = _asset_names(assets)
     factor = _correlation_factor(correlation, len(names))
     n_paths, n_steps, dt, times = _grid(n_paths, days, steps_per_day)
-    starts = [require_positive(f"start_prices[{a!r}]", _or_default("start_prices", v, a, "start_price"))
-              for a, v in zip(names, _per_asset("start_prices", start_prices, names))]
-    vols = [_volatility(f"volatilities[{a!r}]", _or_default("volatilities", v, a, "volatility"))
-            for a, v in zip(names, _per_asset("volatilities", volatilities, names))]
-    mus = [_drift(f"drifts[{a!r}]", 0.0 if v is None else v) for a, v in zip(names, _per_asset("drifts", drifts, names))]
+    starts = _each_asset("start_prices", start_prices, names, require_positive, "start_price")
+    vols = _each_asset("volatilities", volatilities, names, _volatility, "volatility")
+    mus = _each_asset("drifts", drifts, names, _drift)
     increments = _correlated_log_increments(generator, n_paths, n_steps, dt, mus, vols, factor)
     prices = _prices_from_log_increments(np.array(starts)[:, None], increments)
     return PricePaths(_Owned(prices), times, names, description="correlated GBM")
-
-
-def _asset_names(assets) -> tuple[str, ...]:
-    names = (assets,) if isinstance(assets, str) else tuple(assets)
-    if not names or len(set(names)) != len(names):
-        raise ValueError(f"assets must be distinct names, at least one, got {assets!r}")
-    return tuple(require_text("assets", name) for name in names)
-
-
-def _per_asset(name: str, value, names: tuple[str, ...]) -> list:
-    if value is None:
-        return [None] * len(names)
-    if isinstance(value, Mapping):
-        unknown = set(value) - set(names)
-        if unknown:
-            raise ValueError(f"{name} names assets {sorted(unknown)} that are not in assets {list(names)}")
-        return [value.get(a) for a in names]
-    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence) or len(value) != len(names):
-        raise TypeError(f"{name} must be a dict asset -> value or a sequence of {len(names)} values, got {value!r}")
-    return list(value)
 
 
 def _correlation_factor(correlation, n: int, tolerance: float = 1e-10) -> np.ndarray:
@@ -547,8 +506,7 @@ def _correlation_factor(correlation, n: int, tolerance: float = 1e-10) -> np.nda
     [[1.0, 0.0], [0.6, 0.8]]
     """
     if np.ndim(correlation) == 0:
-        rho = require_range("correlation", correlation, -1.0, 1.0)
-        matrix = np.full((n, n), rho)
+        matrix = np.full((n, n), require_range("correlation", correlation, -1.0, 1.0))
         np.fill_diagonal(matrix, 1.0)
     else:
         try:
@@ -566,14 +524,12 @@ def _correlation_factor(correlation, n: int, tolerance: float = 1e-10) -> np.nda
     )
     for bad, message in checks:
         if bad.any():
-            i, j = (int(k) for k in np.argwhere(bad)[0])
+            i, j = _first_index(bad)
             raise ValueError("correlation " + message.format(v=float(matrix[i, j]), w=float(matrix[j, i]), i=i, j=j))
     eigenvalues, vectors = np.linalg.eigh(matrix)
     if eigenvalues[0] < -tolerance:
-        raise ValueError(
-            f"correlation must be positive semi-definite (no set of assets can have these pairwise "
-            f"correlations), got smallest eigenvalue {eigenvalues[0]:.3g} < 0"
-        )
+        raise ValueError(f"correlation must be positive semi-definite (no set of assets can have these pairwise "
+                         f"correlations), got smallest eigenvalue {eigenvalues[0]:.3g} < 0")
     try:
         return np.linalg.cholesky(matrix)
     except np.linalg.LinAlgError:

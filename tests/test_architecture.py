@@ -17,7 +17,7 @@ LAYERS = [
     {"tiers"},
     {"venues"},
     {"ledger", "_engine", "_orders", "account", "from_exchange"},
-    {"paths", "scenarios", "closed_form", "simulate", "replay", "portfolio"},
+    {"paths", "candles", "scenarios", "closed_form", "simulate", "replay", "portfolio"},
     {"plots"},
     {"widgets", "exercises"},
     {"links", "about", "__init__", "__main__", "data", "tools"},

@@ -1,0 +1,207 @@
+"""margin-lab benchmarks: one table of times and ratios, all measured in this one run.
+
+    python benchmarks/run.py                   # everything (the lessons take longest)
+    python benchmarks/run.py --skip-lessons    # the library only
+
+Rows (targets from the project's performance issue; ratios compare two timings of this run on
+this machine, so they travel between machines better than seconds do):
+
+1. Monte Carlo throughput: path-steps per second of ``liquidation_probability`` divided by the
+   normal variates per second of ``rng.standard_normal`` alone (float64, the same count, one
+   call). Target >= 0.6. The Monte Carlo runs antithetic pairs (one normal drives a path and
+   its mirror image), so the next row also shows the normals it actually draws per second
+   against numpy's: the work done per normal, without the pairing.
+2. Monte Carlo against a plain Python loop over paths and steps (``math`` and ``random.gauss``)
+   doing the same work, every step of every path, timed on fewer paths and scaled per path.
+   Target >= 50x. Also shown: the loop that stops a path at its liquidation. The Monte Carlo
+   has no early exit (it is not needed for the targets), so on a case where most paths are
+   liquidated early, like this one, that loop skips most of its steps and the ratio is far lower.
+3. ``simulate_modes`` for a three-position portfolio, 10,000 paths × 365 daily steps, both
+   modes, in a fresh subprocess: time (target < 1 s) and peak memory (target < 300 MB), as the
+   tracemalloc peak (Python and NumPy allocations) and the process's peak resident set size.
+4. ``import margin_lab`` in a fresh interpreter, median of 7 (reported, no target).
+5. Each lessons/NN_*.ipynb executed headless with nbclient (reported, no target).
+
+Timings take the best of several repeats (the least disturbed by other processes). Nothing is
+written anywhere: the table goes to standard output. Not a test: no run fails on a slow machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+
+from margin_lab.closed_form import _log_barrier  # noqa: E402
+from margin_lab.simulate import liquidation_probability  # noqa: E402
+
+# One position for rows 1 and 2: 10x long, 0.5 % maintenance, 80 % volatility, a year of daily checks.
+CASE = dict(side="long", leverage=10, maintenance_rate=0.005, annual_volatility=0.8, days=365)
+MC_PATHS = 20_000
+LOOP_PATHS = 300
+
+PORTFOLIO_SCRIPT = """
+import json, resource, time, tracemalloc
+from margin_lab.simulate import LegSpec, PortfolioSpec, simulate_modes
+book = PortfolioSpec((LegSpec("BTC", "long", 5, 1_000, annual_volatility=0.6),
+                      LegSpec("ETH", "long", 10, 1_000, annual_volatility=0.75),
+                      LegSpec("SOL", "short", 3, 1_000, annual_volatility=1.0)), correlation=0.7)
+times = []
+for _ in range(3):
+    start = time.perf_counter()
+    simulate_modes(book, 10_000, 365, seed=1)
+    times.append(time.perf_counter() - start)
+tracemalloc.start()
+simulate_modes(book, 10_000, 365, seed=1)
+peak = tracemalloc.get_traced_memory()[1]
+tracemalloc.stop()
+rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"first": times[0], "best": min(times), "traced_mb": peak / 1e6, "rss_mb": rss_kib * 1024 / 1e6}))
+"""
+
+
+def best_time(function, repeats: int = 5) -> float:
+    best = math.inf
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def python_loop(n_paths: int, n_steps: int, *, early_exit: bool, seed: int = 0) -> float:
+    """The straightforward version: one path at a time, one step at a time, with ``random.gauss``.
+
+    ``early_exit=False`` does the Monte Carlo's work (every step of every path is drawn and
+    checked); ``early_exit=True`` stops a path at its liquidation, less work for the same answer.
+    """
+    rng = random.Random(seed)
+    dt = CASE["days"] / 365 / n_steps
+    vol = CASE["annual_volatility"]
+    threshold = _log_barrier(1, CASE["leverage"], CASE["maintenance_rate"])
+    drift_step, vol_step = -0.5 * vol * vol * dt, vol * math.sqrt(dt)
+    hits = 0
+    for _ in range(n_paths):
+        log_price, hit = 0.0, False
+        for _ in range(n_steps):
+            log_price += drift_step + vol_step * rng.gauss(0.0, 1.0)
+            if log_price <= threshold:
+                hit = True
+                if early_exit:
+                    break
+        hits += hit
+    return hits / n_paths
+
+
+def monte_carlo_rows() -> list[tuple[str, str, str, str]]:
+    n_steps = CASE["days"]
+    variates = MC_PATHS * n_steps
+    rng = np.random.default_rng(0)
+
+    def numpy_one_call():
+        rng.standard_normal(variates)
+
+    def monte_carlo():
+        liquidation_probability(**CASE, paths=MC_PATHS, seed=0)
+
+    monte_carlo()  # warm-up
+    mc = best_time(monte_carlo)
+    one_call = best_time(numpy_one_call)
+    loop = best_time(lambda: python_loop(LOOP_PATHS, n_steps, early_exit=False), repeats=3)
+    loop_exit = best_time(lambda: python_loop(LOOP_PATHS, n_steps, early_exit=True), repeats=3)
+    speedup = (loop / LOOP_PATHS) / (mc / MC_PATHS)
+    speedup_exit = (loop_exit / LOOP_PATHS) / (mc / MC_PATHS)
+    drawn = (MC_PATHS + 1) // 2 * n_steps  # antithetic pairs: one normal per two path-steps
+    return [
+        ("MC path-steps/s (liquidation_probability)", f"{variates / mc / 1e6:.1f} M/s", "", ""),
+        ("numpy standard_normal variates/s (one call)", f"{variates / one_call / 1e6:.1f} M/s", "", ""),
+        ("MC path-steps/s / numpy variates/s", f"{one_call / mc:.2f}", ">= 0.6", _verdict(one_call / mc >= 0.6)),
+        ("MC normals drawn/s / numpy variates/s", f"{drawn / mc / (variates / one_call):.2f}", "(info)", ""),
+        (f"MC vs Python loop, same work ({LOOP_PATHS} paths, scaled)", f"{speedup:.0f}x", ">= 50x",
+         _verdict(speedup >= 50)),
+        ("MC vs Python loop stopping paths at liquidation", f"{speedup_exit:.0f}x", "(info)", ""),
+    ]
+
+
+def portfolio_rows() -> list[tuple[str, str, str, str]]:
+    result = subprocess.run([sys.executable, "-c", PORTFOLIO_SCRIPT], capture_output=True, text=True,
+                            check=True, cwd=ROOT)
+    numbers = json.loads(result.stdout.strip().splitlines()[-1])
+    return [
+        ("simulate_modes 3 legs, 10k x 365, both modes", f"{numbers['best']:.2f} s (first {numbers['first']:.2f} s)",
+         "< 1 s", _verdict(numbers["best"] < 1.0)),
+        ("  peak memory, tracemalloc", f"{numbers['traced_mb']:.0f} MB", "< 300 MB", _verdict(numbers["traced_mb"] < 300)),
+        ("  peak memory, process max RSS", f"{numbers['rss_mb']:.0f} MB", "< 300 MB", _verdict(numbers["rss_mb"] < 300)),
+    ]
+
+
+def import_rows(repeats: int = 7) -> list[tuple[str, str, str, str]]:
+    def median_run(code: str) -> float:
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+            times.append(time.perf_counter() - start)
+        return statistics.median(times)
+
+    bare = median_run("pass")
+    with_import = median_run("import margin_lab")
+    return [("import margin_lab (fresh interpreter)", f"{with_import * 1e3:.0f} ms ({(with_import - bare) * 1e3:.0f} ms"
+             f" over a bare start)", "(info)", "")]
+
+
+def lesson_rows() -> list[tuple[str, str, str, str]]:
+    notebooks = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
+    if not notebooks:
+        return [("lessons executed headless", "no lessons/NN_*.ipynb yet", "(info)", "")]
+    import nbformat
+    from nbclient import NotebookClient
+
+    rows = []
+    for path in notebooks:
+        notebook = nbformat.read(path, as_version=4)
+        client = NotebookClient(notebook, timeout=300, kernel_name="python3",
+                                resources={"metadata": {"path": str(path.parent)}})
+        start = time.perf_counter()
+        try:
+            client.execute()
+            shown = f"{time.perf_counter() - start:.1f} s"
+        except Exception as error:  # a broken lesson is reported, the table still prints
+            shown = f"failed after {time.perf_counter() - start:.1f} s: {type(error).__name__}"
+        rows.append((f"lesson {path.name}", shown, "(info)", ""))
+    return rows
+
+
+def _verdict(ok: bool) -> str:
+    return "ok" if ok else "MISSED"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-lessons", action="store_true", help="do not execute the lesson notebooks")
+    args = parser.parse_args(argv)
+    print(f"margin-lab benchmarks: Python {sys.version.split()[0]}, NumPy {np.__version__}, "
+          f"{__import__('os').cpu_count()} CPUs")
+    rows = monte_carlo_rows() + portfolio_rows() + import_rows()
+    if not args.skip_lessons:
+        rows += lesson_rows()
+    widths = [max(len(row[i]) for row in rows + [("measure", "measured", "target", "")]) for i in range(4)]
+    header = ("measure", "measured", "target", "")
+    for row in [header] + rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
