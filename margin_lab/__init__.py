@@ -46,8 +46,28 @@ _LAZY: dict[str, str] = {
 }
 
 
+# Lesson-facing packages whose public names (their __all__) margin_lab also offers, lazily:
+# explorers, figures and exercise checks, so a lesson writes ``ml.liquidation_explorer(...)``.
+_LESSON_FACING = ("margin_lab.widgets", "margin_lab.plots", "margin_lab.exercises")
+
+
+def _lesson_facing_modules():
+    yield from _LESSON_FACING
+    import pkgutil
+
+    for info in pkgutil.iter_modules(__path__):
+        if info.name.startswith("exercises_"):
+            yield f"margin_lab.{info.name}"
+
+
 def __getattr__(name: str):
     module = _LAZY.get(name)
+    if module is None and not name.startswith("_"):
+        for candidate in _lesson_facing_modules():
+            loaded = importlib.import_module(candidate)
+            if name in getattr(loaded, "__all__", ()):
+                module = candidate
+                break
     if module is None:
         raise AttributeError(f"module 'margin_lab' has no attribute {name!r}")
     value = getattr(importlib.import_module(module), name)

@@ -100,3 +100,17 @@ def test_no_module_is_past_about_four_hundred_lines_of_code():
         if len(lines) > 600:
             long.append(f"{path.relative_to(PACKAGE)}: {len(lines)} lines")
     assert not long, f"split these modules (one idea each): {long}"
+
+
+def test_every_lesson_facing_name_resolves_through_margin_lab_and_means_one_thing():
+    import importlib
+
+    import margin_lab
+
+    owners: dict[str, object] = {}
+    for module_name in margin_lab._lesson_facing_modules():
+        module = importlib.import_module(module_name)
+        for name in module.__all__:
+            value = getattr(module, name)
+            assert owners.setdefault(name, value) is value, f"{name} means two things in the lesson-facing modules"
+            assert getattr(margin_lab, name) is value

@@ -1,0 +1,358 @@
+"""Exercise checks: the learner's number in, a plain-language verdict out.
+
+Each ``check_<thing>`` recomputes the right answer with margin_lab's own formulas, compares
+it with the learner's answer within a tolerance, and returns a frozen :class:`Feedback` whose
+repr is its message, so an exercise cell ending with the check prints the verdict::
+
+    check_liquidation_distance(5, side="long", leverage=20, maintenance_rate=0.005)
+
+The message says what the right number is, how far the answer is from it, and, when the answer
+matches a common mistake (the bankruptcy price instead of the liquidation price, 1/leverage
+for the distance, a fraction where a percentage was asked), which one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ._checks import require_choice, require_fraction, require_non_negative, require_number, require_positive
+from .margin import (
+    _require_rate_below_initial,
+    bankruptcy_price,
+    initial_margin,
+    liquidation_distance,
+    liquidation_price,
+    position_equity,
+    unrealized_pnl,
+)
+from .model import Basis, Side
+from .plots._format import number, percent, quantity
+
+__all__ = [
+    "Feedback",
+    "check_number",
+    "check_liquidation_distance",
+    "check_liquidation_price",
+    "check_initial_margin",
+    "check_equity",
+]
+
+
+@dataclass(frozen=True, repr=False)
+class Feedback:
+    """The verdict on one answer: ``correct`` and a ``message`` that explains the gap."""
+
+    correct: bool
+    message: str
+
+    def __repr__(self) -> str:
+        return self.message
+
+    __str__ = __repr__
+
+
+def _entered(value: float) -> str:
+    """The answer as the learner typed it, without float noise: 5 -> '5', 18090.45 -> '18,090.45'."""
+    text = f"{value:,.6f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _near(value: float, target: float | None, tolerance: float) -> bool:
+    return target is not None and abs(value - target) <= tolerance
+
+
+def _verdict(correct: bool, statement: str, answer: str, gap: str, hint: str, explanation: str) -> Feedback:
+    if correct:
+        parts = [f"Correct: {statement}; you entered {answer}."]
+    else:
+        parts = [f"Not quite: {statement}; you entered {answer}{gap}."]
+        if hint:
+            parts.append(hint)
+    if explanation:
+        parts.append(explanation)
+    return Feedback(correct, " ".join(parts))
+
+
+def _gap(answer: float, expected: float, unit: str, decimals: int) -> str:
+    difference = answer - expected
+    if difference == 0:
+        return ""
+    return f", {number(abs(difference), decimals)}{unit} too {'high' if difference > 0 else 'low'}"
+
+
+def _tolerance(tolerance: float | None, default: float) -> float:
+    return default if tolerance is None else require_non_negative("tolerance", tolerance)
+
+
+def check_number(
+    answer: float,
+    expected: float,
+    *,
+    tolerance: float | None = None,
+    what: str = "the answer",
+    unit: str = "",
+    explanation: str = "",
+    decimals: int = 2,
+) -> Feedback:
+    """Compare a numeric answer with the expected value, within ``tolerance``.
+
+    Parameters
+    ----------
+    answer : float
+        The learner's number; NaN and infinities are refused.
+    expected : float
+        The right value (computed with margin_lab in the lesson cell).
+    tolerance : float, optional
+        Largest accepted absolute difference, in the answer's units, >= 0. Default: 0.5 % of
+        ``expected`` (at least half of the last shown decimal).
+    what : str
+        What the number is, for the message ("the initial margin").
+    unit : str
+        Written after the numbers (" USDT", " %").
+    explanation : str
+        A sentence added to every verdict: why the value is what it is.
+    decimals : int
+        Decimals shown for the expected value and the gap.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For a NaN, infinite or non-numeric ``answer`` (naming ``answer``), or a negative
+        tolerance.
+
+    Examples
+    --------
+    >>> check_number(400, 400.0, what="the initial margin", unit=" USDT")
+    Correct: the initial margin is 400.00 USDT; you entered 400 USDT.
+    >>> check_number(40, 400.0, what="the initial margin", unit=" USDT").correct
+    False
+    """
+    answer = require_number("answer", answer, hint="type a number, e.g. 18090.45")
+    expected = require_number("expected", expected)
+    default = max(abs(expected) * 0.005, 0.5 * 10.0**-decimals)
+    tolerance = _tolerance(tolerance, default)
+    correct = abs(answer - expected) <= tolerance * (1 + 1e-12)
+    statement = f"{what} is {number(expected, decimals)}{unit}"
+    return _verdict(correct, statement, f"{_entered(answer)}{unit}", _gap(answer, expected, unit, decimals), "",
+                    explanation)
+
+
+def check_liquidation_distance(
+    answer_percent: float,
+    side: str | Side,
+    leverage: float,
+    maintenance_rate: float,
+    *,
+    fee_rate: float = 0.0,
+    tolerance: float | None = None,
+    explanation: str = "",
+) -> Feedback:
+    """How far the price can move against an isolated position before liquidation, in percent.
+
+    The position is opened with its initial margin (1/leverage of its value) and maintenance
+    charged on the value at the mark; the distance does not depend on the size or the price.
+
+    Parameters
+    ----------
+    answer_percent : float
+        The learner's distance in percent (4.5 for 4.5 %), > 0.
+    side : "long" or "short"
+    leverage : float
+        > 0, with maintenance_rate + fee_rate < 1/leverage.
+    maintenance_rate, fee_rate : float
+        Fractions (0.005 = 0.5 %).
+    tolerance : float, optional
+        In percentage points. Default: 0.05 points or 1 % of the answer, whichever is larger,
+        so the shortcut 1/L − r (4.50 % at 20x with 0.5 %, exact 4.52 %) counts as right.
+
+    Notes
+    -----
+    Long: (1/L − r − f) / (1 − r − f); short: (1/L − r − f) / (1 + r + f) (REFERENCE.md §1
+    with M = Q·EP/L). Taught in lessons/03_liquidation_mechanics.ipynb.
+
+    References
+    ----------
+    REFERENCE.md §4: "10x means liquidation after a 10 % move" is wrong; 50x with 0.5 % is 1.5 %.
+
+    Examples
+    --------
+    >>> check_liquidation_distance(1.5, "long", leverage=50, maintenance_rate=0.005).correct
+    True
+    >>> check_liquidation_distance(5, "long", leverage=20, maintenance_rate=0.005)  # doctest: +ELLIPSIS
+    Not quite: at 20x isolated with 0.5 % maintenance, a long is liquidated after a 4.52 % fall ...
+    """
+    answer = require_number("answer_percent", answer_percent, hint="a percentage: 4.5 for 4.5 %")
+    side = require_choice("side", side, Side)
+    leverage = require_positive("leverage", leverage)
+    maintenance_rate = require_fraction("maintenance_rate", maintenance_rate)
+    fee_rate = require_fraction("fee_rate", fee_rate)
+    _require_rate_below_initial(maintenance_rate, leverage)
+    if maintenance_rate + fee_rate >= 1 / leverage:
+        raise ValueError(
+            f"fee_rate must be below 1/leverage − maintenance_rate = {1 / leverage - maintenance_rate:g}, "
+            f"got {fee_rate!r} (the position would open already liquidated)"
+        )
+    entry, size = 100.0, 1.0
+    collateral = initial_margin(size, entry, leverage)
+    liquidation = liquidation_price(side, entry, size, collateral, maintenance_rate, fee_rate=fee_rate)
+    expected = 100 * liquidation_distance(side, entry, liquidation)
+    tolerance = _tolerance(tolerance, max(0.05, 0.01 * expected))
+    shortcut = 100 * (1 / leverage - maintenance_rate - fee_rate)
+    move = "fall" if side is Side.LONG else "rise"
+    fees = f" and a {percent(fee_rate, 3)} fee" if fee_rate else ""
+    statement = (
+        f"at {leverage:g}x isolated with {percent(maintenance_rate, 3)} maintenance{fees}, a {side.value} is "
+        f"liquidated after a {expected:.2f} % {move} (the shortcut 1/leverage − {'rates' if fee_rate else 'rate'} "
+        f"gives {shortcut:.2f} %)"
+    )
+    hint = ""
+    if _near(answer, 100 / leverage, tolerance) and not _near(answer, expected, tolerance):
+        hint = (
+            f"{100 / leverage:.2f} % is 1/leverage: the move that wipes out all the collateral (the bankruptcy "
+            "price). Liquidation comes earlier, while the maintenance margin is still there."
+        )
+    elif _near(answer * 100, expected, tolerance):
+        hint = f"That looks like a fraction: enter a percentage ({expected:.2f}, not {expected / 100:.4f})."
+    elif answer < 0:
+        hint = "Enter the distance as a positive percentage."
+    correct = abs(answer - expected) <= tolerance
+    return _verdict(correct, statement, f"{_entered(answer)} %", _gap(answer, expected, " points", 2), hint,
+                    explanation)
+
+
+def check_liquidation_price(
+    answer: float,
+    side: str | Side,
+    entry_price: float,
+    size: float,
+    collateral: float,
+    maintenance_rate: float,
+    *,
+    maintenance_amount: float = 0.0,
+    fee_rate: float = 0.0,
+    basis: str | Basis = "mark",
+    tolerance: float | None = None,
+    explanation: str = "",
+) -> Feedback:
+    """Check a liquidation price (quote per base unit) against :func:`margin_lab.liquidation_price`.
+
+    Arguments as for :func:`margin_lab.liquidation_price`. When no positive price liquidates
+    the position, the answer 0 counts as right ("none"). Default tolerance: 0.1 % of the price.
+
+    Examples
+    --------
+    Bybit's example (REFERENCE.md §1): long 1 BTC at 20,000, 400 collateral, 0.5 % of entry value:
+
+    >>> check_liquidation_price(19_700, "long", 20_000, 1, 400, 0.005, basis="entry").correct
+    True
+    >>> feedback = check_liquidation_price(19_600, "long", 20_000, 1, 400, 0.005, basis="entry")
+    >>> feedback.correct, "That is the bankruptcy price" in feedback.message
+    (False, True)
+    """
+    answer = require_number("answer", answer, hint="a price, e.g. 18090.45")
+    side = require_choice("side", side, Side)
+    basis = require_choice("basis", basis, Basis)
+    expected = liquidation_price(side, entry_price, size, collateral, maintenance_rate, maintenance_amount,
+                                 fee_rate, basis)
+    bankruptcy = bankruptcy_price(side, entry_price, size, collateral)
+    setting = f"the {side.value}'s liquidation price"
+    if expected is None:
+        correct = answer <= 0
+        statement = f"no positive price liquidates this {side.value} (venues show '--'); enter 0 for none"
+        return _verdict(correct, statement, _entered(answer), "", "", explanation)
+    tolerance = _tolerance(tolerance, 0.001 * expected)
+    hint = ""
+    if _near(answer, bankruptcy, tolerance):
+        hint = (
+            "That is the bankruptcy price, where equity reaches zero. Liquidation comes earlier, when equity "
+            "falls to the maintenance margin."
+        )
+    else:
+        mirrored = liquidation_price(side.opposite, entry_price, size, collateral, maintenance_rate,
+                                     maintenance_amount, fee_rate, basis)
+        other = Basis.ENTRY if basis is Basis.MARK else Basis.MARK
+        other_basis = liquidation_price(side, entry_price, size, collateral, maintenance_rate, maintenance_amount,
+                                        fee_rate, other)
+        if _near(answer, mirrored, tolerance):
+            hint = f"That is where a {side.opposite.value} would be liquidated: check the direction."
+        elif _near(answer, other_basis, tolerance) and not _near(other_basis, expected, tolerance):
+            hint = (
+                f"That charges maintenance on the {other.value} value; this position's venue charges it on the "
+                f"{basis.value} value."
+            )
+    correct = abs(answer - expected) <= tolerance
+    return _verdict(correct, f"{setting} is {number(expected)}", _entered(answer), _gap(answer, expected, "", 2),
+                    hint, explanation)
+
+
+def check_initial_margin(
+    answer: float,
+    size: float,
+    entry_price: float,
+    leverage: float,
+    *,
+    tolerance: float | None = None,
+    explanation: str = "",
+) -> Feedback:
+    """Check an initial margin (quote currency) against Q·EP / L. Default tolerance: 0.1 %.
+
+    Examples
+    --------
+    >>> check_initial_margin(400, size=1, entry_price=20_000, leverage=50).correct
+    True
+    >>> check_initial_margin(20_000, size=1, entry_price=20_000, leverage=50)  # doctest: +ELLIPSIS
+    Not quite: ... That is the position's whole value: the initial margin is that value divided by the leverage.
+    """
+    answer = require_number("answer", answer, hint="an amount, e.g. 400")
+    expected = initial_margin(size, entry_price, leverage)
+    value = size * entry_price
+    tolerance = _tolerance(tolerance, max(0.01, 0.001 * expected))
+    hint = ""
+    if _near(answer, value, tolerance):
+        hint = "That is the position's whole value: the initial margin is that value divided by the leverage."
+    elif _near(answer, value * leverage, tolerance * leverage):
+        hint = "That multiplies by the leverage: the initial margin divides the position's value by it."
+    statement = (
+        f"the initial margin for size {quantity(size)} at {number(entry_price)} with {leverage:g}x is "
+        f"{number(expected)}"
+    )
+    correct = abs(answer - expected) <= tolerance
+    return _verdict(correct, statement, _entered(answer), _gap(answer, expected, "", 2), hint, explanation)
+
+
+def check_equity(
+    answer: float,
+    side: str | Side,
+    size: float,
+    entry_price: float,
+    mark_price: float,
+    collateral: float,
+    *,
+    tolerance: float | None = None,
+    explanation: str = "",
+) -> Feedback:
+    """Check an isolated position's equity, collateral + s·Q·(P − EP). Default tolerance: 0.1 %.
+
+    Examples
+    --------
+    >>> check_equity(1_000, "long", size=1, entry_price=20_000, mark_price=19_000, collateral=2_000).correct
+    True
+    >>> check_equity(-1_000, "long", 1, 20_000, 19_000, 2_000)  # doctest: +ELLIPSIS
+    Not quite: ... That is the unrealised P&L alone: equity adds it to the collateral.
+    """
+    answer = require_number("answer", answer, hint="an amount, e.g. 1000")
+    side = require_choice("side", side, Side)
+    expected = position_equity(side, size, entry_price, mark_price, collateral)
+    pnl = unrealized_pnl(side, size, entry_price, mark_price)
+    tolerance = _tolerance(tolerance, max(0.01, 0.001 * abs(expected)))
+    hint = ""
+    if _near(answer, pnl, tolerance) and collateral:
+        hint = "That is the unrealised P&L alone: equity adds it to the collateral."
+    elif _near(answer, collateral - pnl, tolerance) and pnl:
+        gains = "gains" if side is Side.LONG else "loses"
+        hint = f"Check the sign of the P&L: a {side.value} {gains} when the price rises."
+    elif _near(answer, collateral, tolerance) and pnl:
+        hint = "That is the collateral alone: add the unrealised P&L at the mark."
+    statement = f"the equity at a mark of {number(mark_price)} is {number(expected)}"
+    correct = abs(answer - expected) <= tolerance
+    return _verdict(correct, statement, _entered(answer), _gap(answer, expected, "", 2), hint, explanation)

@@ -1,0 +1,83 @@
+"""Figures for the course: compute -> frozen result -> ``draw_<thing>(ax, result)`` -> PNG.
+
+A lesson cell shows a static figure with one call, which draws, displays the PNG and prints
+the result's plain-language summary underneath::
+
+    show(draw_liquidation_path, liquidation_path("long", leverage=20))
+
+The house style (:mod:`margin_lab.plots._style`): 720 × 360 pixels per row, the Okabe-Ito
+palette with a line style or hatch per role, titles and axis labels with units, figures made
+without pyplot and rendered to byte-stable PNG; ``matplotlib.rcParams`` is never changed.
+Importing this package loads neither matplotlib nor IPython: they load when a figure is drawn.
+
+Adding a topic: put compute code in the right lower-layer module (finance) or a
+``plots/<topic>_data.py`` module, the draw functions in ``plots/<topic>.py``, and append the
+names to the list below (one line each, your own lines in alphabetical order).
+"""
+
+from __future__ import annotations
+
+from ._format import amount, number, percent, price, quantity, signed_amount
+from ._info import AxesInfo, BarInfo, FigureInfo, LineInfo, PatchInfo, figure_info
+from ._style import (
+    DPI,
+    FIGSIZE,
+    PALETTE,
+    ROLES,
+    Rendered,
+    display_data,
+    figure_png,
+    figure_text,
+    fill_style,
+    house_style,
+    line_style,
+    new_figure,
+    render,
+    show,
+)
+from .liquidation_data import LiquidationPath, liquidation_path, stylised_path
+from .position import draw_equity_curve, draw_isolated_allocation, draw_liquidation_path
+from .position_data import EquityCurve, IsolatedAllocation, equity_curve, isolated_allocation
+
+__all__ = [
+    # house style and rendering (the kit)
+    "DPI",
+    "FIGSIZE",
+    "PALETTE",
+    "ROLES",
+    "Rendered",
+    "display_data",
+    "figure_png",
+    "figure_text",
+    "fill_style",
+    "house_style",
+    "line_style",
+    "new_figure",
+    "render",
+    "show",
+    # reading a figure back (tests)
+    "AxesInfo",
+    "BarInfo",
+    "FigureInfo",
+    "LineInfo",
+    "PatchInfo",
+    "figure_info",
+    # formatting
+    "amount",
+    "number",
+    "percent",
+    "price",
+    "quantity",
+    "signed_amount",
+    # lessons 1-3: one position
+    "EquityCurve",
+    "IsolatedAllocation",
+    "LiquidationPath",
+    "draw_equity_curve",
+    "draw_isolated_allocation",
+    "draw_liquidation_path",
+    "equity_curve",
+    "isolated_allocation",
+    "liquidation_path",
+    "stylised_path",
+]

@@ -1,0 +1,282 @@
+"""The house style: one figure size, one colour-blind-safe palette, PNG rendering without pyplot.
+
+Every margin_lab figure is a :class:`matplotlib.figure.Figure` drawn on a
+:class:`~matplotlib.backends.backend_agg.FigureCanvasAgg`, never through ``pyplot``, so no
+global figure registry or backend is touched, and it is rendered to PNG bytes that are the same
+on every run (``metadata={"Software": None}``). Style settings apply only inside
+:func:`house_style` (a ``matplotlib.rc_context``): ``matplotlib.rcParams`` is the same after
+drawing as before.
+
+Colours are Okabe and Ito's palette for colour-blind readers, and every role also has its own
+line style or hatch, so colour is never the only cue. matplotlib and IPython are imported inside
+functions: importing this module stays cheap.
+
+References
+----------
+Okabe, M. and Ito, K. (2008), "Color Universal Design (CUD): how to make figures and
+presentations that are friendly to colorblind people", jfly.uni-koeln.de/color/.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import io
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, Iterator
+
+from .._checks import require_count
+from ._info import FigureInfo, figure_info
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "PALETTE",
+    "ROLES",
+    "FIGSIZE",
+    "DPI",
+    "line_style",
+    "fill_style",
+    "house_style",
+    "new_figure",
+    "figure_png",
+    "figure_text",
+    "display_data",
+    "Rendered",
+    "render",
+    "show",
+]
+
+#: Okabe-Ito colours by their published names (Okabe and Ito 2008).
+PALETTE: dict[str, str] = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+
+#: Figure size in inches and resolution: 720 × 360 pixels for one row of axes.
+FIGSIZE: tuple[float, float] = (7.2, 3.6)
+DPI: int = 100
+
+#: What each thing in a figure looks like: colour plus a line style (lines) or hatch (areas),
+#: so two roles never differ by colour alone.
+ROLES: dict[str, dict[str, Any]] = {
+    "price": {"color": PALETTE["blue"], "linestyle": "-", "linewidth": 2.0},
+    "equity": {"color": PALETTE["blue"], "linestyle": "-", "linewidth": 2.0},
+    "maintenance": {"color": PALETTE["orange"], "linestyle": "--", "linewidth": 1.6},
+    "liquidation": {"color": PALETTE["vermillion"], "linestyle": "--", "linewidth": 1.8},
+    "bankruptcy": {"color": PALETTE["black"], "linestyle": ":", "linewidth": 1.8},
+    "entry": {"color": PALETTE["reddish_purple"], "linestyle": "-.", "linewidth": 1.4},
+    "warning": {"color": PALETTE["orange"], "linestyle": "-.", "linewidth": 1.4},
+    "mark": {"color": PALETTE["black"], "linestyle": "none", "marker": "o", "markersize": 7},
+    "event": {"color": PALETTE["vermillion"], "linestyle": "none", "marker": "X", "markersize": 10},
+    "zero": {"color": PALETTE["black"], "linestyle": "-", "linewidth": 0.8},
+    # areas
+    "safe": {"facecolor": PALETTE["bluish_green"], "edgecolor": PALETTE["black"], "hatch": ""},
+    "at_risk": {"facecolor": PALETTE["vermillion"], "edgecolor": PALETTE["black"], "hatch": "//"},
+    "fee": {"facecolor": PALETTE["orange"], "edgecolor": PALETTE["black"], "hatch": "xx"},
+    "loss": {"facecolor": PALETTE["sky_blue"], "edgecolor": PALETTE["black"], "hatch": "\\\\"},
+    "cushion": {"facecolor": PALETTE["reddish_purple"], "edgecolor": PALETTE["black"], "hatch": ".."},
+    "band": {"facecolor": PALETTE["orange"], "edgecolor": PALETTE["orange"], "hatch": "//", "alpha": 0.25},
+}
+
+# Applied only inside house_style(); yellow is left out of the cycle (too pale on white).
+_CYCLE_COLORS = ("blue", "vermillion", "bluish_green", "orange", "reddish_purple", "sky_blue", "black")
+_CYCLE_STYLES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1)), (0, (1, 1)), (0, (8, 2)))
+
+
+def _rc() -> dict[str, Any]:
+    from cycler import cycler
+
+    return {
+        "font.family": "DejaVu Sans",  # ships with matplotlib: the same glyphs on every machine
+        "font.size": 10,
+        "axes.titlesize": 11,
+        "axes.labelsize": 10,
+        "legend.fontsize": 8.5,
+        "legend.framealpha": 0.9,
+        "axes.grid": True,
+        "grid.color": "#d9d9d9",
+        "grid.linewidth": 0.6,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.prop_cycle": cycler(
+            color=[PALETTE[name] for name in _CYCLE_COLORS], linestyle=list(_CYCLE_STYLES)
+        ),
+        "hatch.linewidth": 0.8,
+        "figure.dpi": DPI,
+        "savefig.dpi": DPI,
+    }
+
+
+def line_style(role: str) -> dict[str, Any]:
+    """Keyword arguments for ``ax.plot``/``axhline`` drawing ``role`` (colour, line style, width).
+
+    >>> line_style("liquidation")
+    {'color': '#D55E00', 'linestyle': '--', 'linewidth': 1.8}
+    """
+    return dict(_role(role))
+
+
+def fill_style(role: str) -> dict[str, Any]:
+    """Keyword arguments for ``ax.bar``/``barh``/``axhspan`` filling ``role`` (colour and hatch).
+
+    >>> fill_style("at_risk")["hatch"]
+    '//'
+    """
+    return dict(_role(role))
+
+
+def _role(role: str) -> dict[str, Any]:
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {sorted(ROLES)}, got {role!r}")
+    return ROLES[role]
+
+
+@contextlib.contextmanager
+def house_style() -> Iterator[None]:
+    """Apply the house style to figures created and drawn inside the block, and only there.
+
+    >>> import matplotlib
+    >>> before = dict(matplotlib.rcParams)
+    >>> with house_style():
+    ...     fig, ax = new_figure()
+    >>> dict(matplotlib.rcParams) == before
+    True
+    """
+    import matplotlib
+
+    with matplotlib.rc_context(_rc()):
+        yield
+
+
+def new_figure(nrows: int = 1, ncols: int = 1) -> tuple["Figure", Any]:
+    """A fresh figure and its axes, made without pyplot (nothing to close, no global state).
+
+    720 pixels wide and 360 pixels high per row. Returns ``(fig, ax)`` for one axes and
+    ``(fig, array of axes)`` otherwise, like ``plt.subplots``.
+
+    >>> fig, ax = new_figure()
+    >>> figure_text(fig)
+    '<Figure size 720x360 with 1 Axes>'
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    nrows = require_count("nrows", nrows)
+    ncols = require_count("ncols", ncols)
+    with house_style():
+        fig = Figure(figsize=(FIGSIZE[0], FIGSIZE[1] * nrows), dpi=DPI, layout="constrained")
+        FigureCanvasAgg(fig)
+        axes = fig.subplots(nrows, ncols, squeeze=True)
+    return fig, axes
+
+
+def figure_png(fig: "Figure") -> bytes:
+    """The figure as PNG bytes, identical on every run (no software or date stamp).
+
+    >>> fig, ax = new_figure()
+    >>> figure_png(fig)[:8]
+    b'\\x89PNG\\r\\n\\x1a\\n'
+    """
+    buffer = io.BytesIO()
+    with house_style():
+        fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def figure_text(fig: "Figure") -> str:
+    """The stable plain-text stand-in for a figure, as matplotlib writes it (no address)."""
+    width, height = fig.get_size_inches() * fig.dpi
+    return f"<Figure size {width:g}x{height:g} with {len(fig.axes)} Axes>"
+
+
+def display_data(png: bytes, text: str) -> dict[str, Any]:
+    """One notebook output entry (nbformat ``display_data``) holding a PNG and its text.
+
+    >>> entry = display_data(b"PNG", "<Figure size 720x360 with 1 Axes>")
+    >>> entry["output_type"], sorted(entry["data"])
+    ('display_data', ['image/png', 'text/plain'])
+    """
+    return {
+        "output_type": "display_data",
+        "data": {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": text},
+        "metadata": {},
+    }
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A drawn figure, kept as PNG bytes, its plain-text stand-in and what it shows."""
+
+    png: bytes
+    text: str
+    info: FigureInfo
+
+    def output(self) -> dict[str, Any]:
+        """The nbformat ``display_data`` entry for an Output widget's ``outputs``."""
+        return display_data(self.png, self.text)
+
+
+def render(
+    draw: Callable[..., Any], result: Any, *, nrows: int = 1, ncols: int = 1, **draw_options: Any
+) -> Rendered:
+    """Draw ``result`` with ``draw(ax, result, **draw_options)`` on a fresh figure and render it.
+
+    Nothing is displayed; the figure is discarded after rendering (it was never registered
+    with pyplot, so there is nothing to close).
+
+    Examples
+    --------
+    >>> def draw_line(ax, result):
+    ...     ax.plot([0, 1], result, label="Price", **line_style("price"))
+    ...     ax.set(title="A line", xlabel="Time (days)", ylabel="Price (USDT)")
+    >>> shown = render(draw_line, [1, 2])
+    >>> shown.text, shown.info.title, shown.info.line("Price").y
+    ('<Figure size 720x360 with 1 Axes>', 'A line', (1.0, 2.0))
+    """
+    with house_style():
+        fig, axes = new_figure(nrows, ncols)
+        draw(axes, result, **draw_options)
+        png = figure_png(fig)
+        info = figure_info(fig)
+        text = figure_text(fig)
+    fig.clear()
+    return Rendered(png=png, text=text, info=info)
+
+
+def show(draw: Callable[..., Any], result: Any, *, nrows: int = 1, ncols: int = 1, **draw_options: Any) -> None:
+    """One lesson cell, one figure: draw ``result``, display the PNG, then print its summary.
+
+    The display carries ``image/png`` and a stable ``text/plain`` (no memory address); the
+    printed ``result.summary()`` states the figure's key numbers in words, for screen readers
+    and for nbval, which compares it on every run.
+
+    Parameters
+    ----------
+    draw : callable
+        A ``draw_<thing>(ax, result)`` function from :mod:`margin_lab.plots`.
+    result : object with ``summary() -> str``
+        A frozen result from the matching compute function.
+    nrows, ncols : int
+        Axes grid passed to ``draw`` (one axes by default).
+    **draw_options
+        Passed on to ``draw``.
+    """
+    summary = getattr(result, "summary", None)
+    if not callable(summary):
+        raise TypeError(
+            f"result must have a summary() method (a frozen result from a margin_lab compute "
+            f"function), got {type(result).__name__}"
+        )
+    from IPython.display import display
+
+    shown = render(draw, result, nrows=nrows, ncols=ncols, **draw_options)
+    display(shown.output()["data"], raw=True)
+    print(summary())

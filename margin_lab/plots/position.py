@@ -1,0 +1,153 @@
+"""Draw step of the lesson 1-3 figures: ``draw_<thing>(ax, result)`` for one position.
+
+Each function draws a frozen result from :mod:`margin_lab.plots.position_data` or
+:mod:`margin_lab.plots.liquidation_data` on one matplotlib axes: no finance, no pyplot, no
+global settings. Title and axis labels carry units; every line has a label, a colour from the
+Okabe-Ito palette and its own line style. Use them through :func:`margin_lab.plots.show` in a
+lesson cell, or through the explorers of :mod:`margin_lab.widgets.position`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ._format import number, percent, price, quantity
+from ._style import fill_style, line_style
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
+    from .liquidation_data import LiquidationPath
+    from .position_data import EquityCurve, IsolatedAllocation
+
+__all__ = ["draw_equity_curve", "draw_isolated_allocation", "draw_liquidation_path"]
+
+
+def _thousands(ax: "Axes", *axes: str) -> None:
+    from matplotlib.ticker import MaxNLocator, StrMethodFormatter
+
+    for name in axes:
+        axis = getattr(ax, f"{name}axis")
+        axis.set_major_locator(MaxNLocator(nbins=5))
+        axis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+
+
+def _legend_outside(ax: "Axes") -> None:
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), borderaxespad=0.0)
+
+
+def draw_equity_curve(ax: "Axes", curve: "EquityCurve") -> None:
+    """Equity and maintenance margin against the mark price, with the entry, the current mark,
+    and the liquidation and bankruptcy prices (lesson 1).
+
+    Examples
+    --------
+    >>> from margin_lab.plots import equity_curve, render
+    >>> info = render(draw_equity_curve, equity_curve("long", leverage=10, mark_price=19_000)).info
+    >>> info.title, info.xlabel, info.ylabel
+    ('Long 1 BTC at 10x: equity vs mark price', 'Mark price (USDT per BTC)', 'Amount (USDT)')
+    >>> round(info.line("Liquidation").x[0], 2)
+    18090.45
+    """
+    q, b = curve.quote, curve.base
+    ax.plot(curve.prices, curve.equities, label="Equity: collateral + P&L", **line_style("equity"))
+    ax.plot(curve.prices, curve.requirements, label="Maintenance margin", **line_style("maintenance"))
+    ax.axhline(0.0, **line_style("zero"))
+    ax.axvline(curve.entry_price, label=f"Entry {price(curve.entry_price)}", **line_style("entry"))
+    if curve.liquidation_price is not None:
+        ax.axvline(curve.liquidation_price, label=f"Liquidation {price(curve.liquidation_price)}",
+                   **line_style("liquidation"))
+    if curve.bankruptcy_price is not None:
+        ax.axvline(curve.bankruptcy_price, label=f"Bankruptcy {price(curve.bankruptcy_price)}",
+                   **line_style("bankruptcy"))
+    ax.plot([curve.mark_price], [curve.equity],
+            label=f"Now: equity {number(curve.equity, 0)}", **line_style("mark"))
+    ax.set_xlim(curve.prices[0], curve.prices[-1])
+    side = curve.side.value.capitalize()
+    ax.set_title(f"{side} {quantity(curve.size)} {b} at {curve.leverage:g}x: equity vs mark price", loc="left")
+    ax.set_xlabel(f"Mark price ({q} per {b})")
+    ax.set_ylabel(f"Amount ({q})")
+    _thousands(ax, "x", "y")
+    _legend_outside(ax)
+
+
+def draw_isolated_allocation(ax: "Axes", allocation: "IsolatedAllocation") -> None:
+    """The wallet split into what one isolated position puts at risk and what it does not, and
+    the collateral split into the loss before liquidation and the cushion left there (lesson 2).
+
+    Examples
+    --------
+    >>> from margin_lab.plots import isolated_allocation, render
+    >>> info = render(draw_isolated_allocation, isolated_allocation(10_000, 2_000, 10)).info
+    >>> info.title
+    'Isolated 10x long: 2,010 of 10,000 USDT at risk'
+    >>> [(bar.label, bar.values) for bar in info.bars][:2]
+    [('Not at risk: rest of wallet', (7990.0,)), ('At risk: collateral', (2000.0,))]
+    """
+    a, q = allocation, allocation.quote
+    wallet, collateral = "Wallet", "Collateral"
+    segments = [
+        (wallet, a.not_at_risk, 0.0, "Not at risk: rest of wallet", "safe"),
+        (wallet, a.collateral, a.not_at_risk, "At risk: collateral", "at_risk"),
+        (wallet, a.opening_fee, a.not_at_risk + a.collateral, "Paid: opening fee", "fee"),
+        (collateral, a.loss_before_liquidation, a.not_at_risk, "Collateral lost before liquidation", "loss"),
+        (collateral, a.cushion, a.not_at_risk + a.loss_before_liquidation, "Maintenance cushion at liquidation",
+         "cushion"),
+    ]
+    for row, width, left, label, role in segments:
+        bars = ax.barh([row], [width], left=[left], height=0.6, label=label, **fill_style(role))
+        if width >= 0.06 * a.balance:
+            ax.bar_label(bars, labels=[number(width, 0)], label_type="center",
+                         bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.5})
+    ax.set_xlim(0, a.balance * 1.02)
+    ax.invert_yaxis()
+    at_risk = f"{number(a.at_risk, 0)} of {number(a.balance, 0)} {q} at risk"
+    ax.set_title(f"Isolated {a.leverage:g}x {a.side.value}: {at_risk}", loc="left")
+    ax.set_xlabel(f"Amount ({q})")
+    ax.set_ylabel("Where the money sits")
+    ax.grid(axis="y", visible=False)
+    _thousands(ax, "x")
+    _legend_outside(ax)
+
+
+def draw_liquidation_path(ax: "Axes", path: "LiquidationPath") -> None:
+    """A stylised mark-price path with the entry, the warning band, and the liquidation and
+    bankruptcy prices; markers where the warning and the liquidation happen (lesson 3).
+
+    Examples
+    --------
+    >>> from margin_lab.plots import liquidation_path, render
+    >>> info = render(draw_liquidation_path, liquidation_path("long", leverage=50, venue="bybit")).info
+    >>> info.title
+    'Long 50x, 0.5 % maintenance: liquidation 1.5 % away'
+    >>> info.line("Liquidation").y
+    (19700.0, 19700.0)
+    """
+    p, q, b = path, path.quote, path.base
+    ax.plot(p.times, p.prices, label="Mark price (stylised path)", **line_style("price"))
+    ax.axhline(p.entry_price, label=f"Entry {price(p.entry_price)}", **line_style("entry"))
+    if p.warning_price is not None and p.liquidation_price is not None:
+        ax.axhspan(min(p.warning_price, p.liquidation_price), max(p.warning_price, p.liquidation_price),
+                   label=f"Warning band ({percent(p.warning_level, 0)} to 100 %)",
+                   **fill_style("band"))
+        ax.axhline(p.warning_price, label=f"Warning {price(p.warning_price)}", **line_style("warning"))
+    if p.liquidation_price is not None:
+        ax.axhline(p.liquidation_price, label=f"Liquidation {price(p.liquidation_price)}",
+                   **line_style("liquidation"))
+    if p.bankruptcy_price is not None:
+        ax.axhline(p.bankruptcy_price, label=f"Bankruptcy {price(p.bankruptcy_price)}", **line_style("bankruptcy"))
+    if p.warning_day is not None and (p.liquidation_day is None or p.warning_day < p.liquidation_day):
+        ax.plot([p.warning_day], [p.prices[p.times.index(p.warning_day)]],
+                label=f"Warned on day {number(p.warning_day, 1)}", **line_style("mark"))
+    if p.liquidation_day is not None:
+        ax.plot([p.liquidation_day], [p.prices[p.times.index(p.liquidation_day)]],
+                label=f"Liquidated on day {number(p.liquidation_day, 1)}", **line_style("event"))
+    distance = "no liquidation price" if p.liquidation_price is None else (
+        f"liquidation {percent(p.liquidation_distance)} away")
+    side = p.side.value.capitalize()
+    ax.set_title(f"{side} {p.leverage:g}x, {percent(p.maintenance_rate, 3)} maintenance: {distance}", loc="left")
+    ax.set_xlabel("Time (days)")
+    ax.set_ylabel(f"Mark price ({q} per {b})")
+    ax.set_xlim(p.times[0], p.times[-1])
+    _thousands(ax, "y")
+    _legend_outside(ax)
