@@ -168,7 +168,7 @@ def lesson_rows() -> list[tuple[str, str, str, str]]:
     import nbformat
     from nbclient import NotebookClient
 
-    rows = []
+    rows, total = [], 0.0
     for path in notebooks:
         notebook = nbformat.read(path, as_version=4)
         client = NotebookClient(notebook, timeout=300, kernel_name="python3",
@@ -180,6 +180,44 @@ def lesson_rows() -> list[tuple[str, str, str, str]]:
         except Exception as error:  # a broken lesson is reported, the table still prints
             shown = f"failed after {time.perf_counter() - start:.1f} s: {type(error).__name__}"
         rows.append((f"lesson {path.name}", shown, "(info)", ""))
+        total += time.perf_counter() - start
+    rows.append(("all lessons executed headless", f"{total:.1f} s", "< 60 s", _verdict(total < 60)))
+    return rows
+
+
+def _other_value(control):
+    """A different legal value for a control: the next option, or one step along a slider."""
+    options = getattr(control, "options", None)
+    if options:
+        values = [o[1] if isinstance(o, tuple) else o for o in options]
+        return values[(values.index(control.value) + 1) % len(values)]
+    step = control.step or (control.max - control.min) / 10
+    return control.value + step if control.value + step <= control.max else control.value - step
+
+
+def widget_rows(repeats: int = 5) -> list[tuple[str, str, str, str]]:
+    """Median time of one callback (compute, draw, PNG) per explorer, over every control."""
+    import statistics
+
+    import margin_lab.widgets as kit
+
+    rows, medians = [], []
+    for name in sorted(n for n in kit.__all__ if n.endswith("_explorer")):
+        explorer = getattr(kit, name)()
+        if not isinstance(explorer, kit.Explorer):
+            rows.append((f"widget {name}", "not an Explorer: not timed", "(info)", ""))
+            continue
+        times = []
+        for control_name, control in explorer.controls.items():
+            for _ in range(repeats):
+                value = _other_value(control)
+                start = time.perf_counter()
+                explorer.set(**{control_name: value})
+                times.append(time.perf_counter() - start)
+        median = statistics.median(times)
+        medians.append(median)
+        rows.append((f"widget {name} callback median", f"{median * 1e3:.0f} ms ({len(times)} moves)", "< 100 ms",
+                     _verdict(median < 0.1)))
     return rows
 
 
@@ -193,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     print(f"margin-lab benchmarks: Python {sys.version.split()[0]}, NumPy {np.__version__}, "
           f"{__import__('os').cpu_count()} CPUs")
-    rows = monte_carlo_rows() + portfolio_rows() + import_rows()
+    rows = monte_carlo_rows() + portfolio_rows() + import_rows() + widget_rows()
     if not args.skip_lessons:
         rows += lesson_rows()
     widths = [max(len(row[i]) for row in rows + [("measure", "measured", "target", "")]) for i in range(4)]
