@@ -5,8 +5,10 @@ stop-loss and take-profit); :func:`replay` opens them at step 0, then at every s
 
 1. checks stops and take-profits against the step's extreme (the candle's low for a long, its
    high for a short, when candles are given),
-2. updates the marks at the adverse extreme (a long is liquidated inside a candle when its LOW
-   reaches the liquidation price, a short when its HIGH does), then at the close,
+2. updates the marks to every asset's low, then to every asset's high, then to the close (a
+   long is liquidated inside a candle when its LOW reaches the liquidation price, a short when
+   its HIGH does; assets move together, so a hedged pair is not marked at both legs' worst
+   at once),
 3. applies the "add margin at the warning" rule to isolated legs that got a margin call,
 4. applies the learner's scheduled :class:`Action` s at the close,
 5. records a :class:`StepRecord`: marks, wallet, equity, each open position's margin level and
@@ -191,7 +193,12 @@ class Replay:
                  f"({abs(self.loss) / self.start_value:.1%} of the wallet)."]
         for r in self.records:
             for e in r.events:
-                what = "margin call" if e.kind == "margin_call" else f"liquidation, lost {e.loss:,.2f}"
+                if e.kind == "margin_call":
+                    what = "margin call"
+                elif e.loss >= 0:
+                    what = f"liquidation, lost {e.loss:,.2f}"
+                else:
+                    what = f"closed by the liquidation with a gain of {-e.loss:,.2f}"
                 lines.append(f"Day {r.time:g}: {e.symbol} ({e.margin_mode}) {what} at {e.price:,.2f}.")
             for note in r.notes:
                 lines.append(f"Day {r.time:g}: {note}")
@@ -259,7 +266,8 @@ def replay(
 
     Examples
     --------
-    A 10x isolated long and cash: a 9.5 % drop liquidates the long, the wallet survives.
+    A 10x isolated long and cash: a 10 % drop liquidates the long (at 18,090.45, 9.55 % below
+    entry), the wallet survives.
 
     >>> legs = (Leg("BTCUSDT", "long", size=1, leverage=10),)
     >>> run = replay(Portfolio(10_000, legs), {"BTCUSDT": [20_000, 19_000, 18_100, 18_000]})
@@ -296,12 +304,9 @@ def replay(
         events: list[Event] = []
         notes: list[str] = []
         _stops(account, legs, closes, lows, highs, step, notes)
-        if lows is not None or highs is not None:
-            worst = {}
-            for symbol, position in account.positions.items():
-                extreme = lows if position.side is Side.LONG else highs
-                worst[symbol] = (extreme or closes)[symbol][step]
-            events += account.update(worst)
+        for extremes in (lows, highs):
+            if extremes is not None and account.positions:
+                events += account.update({s: extremes[s][step] for s in account.positions})
         events += account.update({s: closes[s][step] for s in account.positions})
         if funding_rate and account.positions:
             for symbol in account.positions:

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 from execute_lessons import WIDGET_STATE, WIDGET_VIEW, stable_model_id  # noqa: E402
 from lesson_cells import KERNELSPEC, LANGUAGE_INFO, SETUP_SOURCE, SHOW_THE_MATH_TAG, SOLUTION_TAG  # noqa: E402
-from student_copies import EXERCISE_TAG, SKIP_TAG, lesson_paths  # noqa: E402
+from student_copies import EXERCISE_TAG, lesson_paths  # noqa: E402
 
 LESSON_NAME = re.compile(r"^\d\d_[a-z0-9]+(_[a-z0-9]+)*\.ipynb$")
 MAX_LINES = 8
@@ -305,11 +305,10 @@ def nbval_marker_problems(nb, path: Path) -> list[str]:
         tags = set(_tags(cell))
         if re.search(r"^\s*#\s*(NBVAL_|PYTEST_VALIDATE)", cell.source, re.M):
             found.append(f"code cell {index}: an nbval comment marker")
-        allowed = {SKIP_TAG} if _is_student(path) and EXERCISE_TAG in tags else set()
-        if (tags & NBVAL_TAGS) - allowed:
-            found.append(f"code cell {index}: nbval tags {sorted((tags & NBVAL_TAGS) - allowed)} hide it from strict nbval")
-        if EXERCISE_TAG in tags and _is_student(path) and (SKIP_TAG not in tags or cell.outputs):
-            found.append(f"code cell {index}: an exercise stub must be tagged {SKIP_TAG} and have no output")
+        if tags & NBVAL_TAGS:
+            found.append(f"code cell {index}: nbval tags {sorted(tags & NBVAL_TAGS)} hide it from strict nbval")
+        if EXERCISE_TAG in tags and _is_student(path) and cell.outputs:
+            found.append(f"code cell {index}: an exercise stub must run silently (no output)")
     return found
 
 

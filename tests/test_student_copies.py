@@ -51,12 +51,13 @@ def _executed_lesson():
     return nb
 
 
-def test_a_solution_becomes_its_skeleton_with_no_output_and_is_skipped_by_nbval():
+def test_a_solution_becomes_its_commented_skeleton_which_runs_silently_under_nbval():
     student = student_copies.student_copy(_executed_lesson(), "42_example.ipynb")
     skeleton = student.cells[4]
-    assert skeleton.source == "round(price * ..., 2)"
+    assert skeleton.source == student_copies.TURN_LINE + "\n# round(price * ..., 2)"
     assert skeleton.outputs == []
-    assert skeleton.metadata["tags"] == ["exercise", "nbval-skip"]
+    assert skeleton.metadata["tags"] == ["exercise"]
+    assert all(line.startswith("#") for line in skeleton.source.splitlines())
     assert "jupyter" not in skeleton.metadata and "margin_lab" not in skeleton.metadata
     assert skeleton.execution_count == 3
 

@@ -3,10 +3,11 @@
 A student copy is the executed lesson with every cell tagged ``solution`` replaced:
 
 * its source becomes the exercise skeleton kept in the cell's metadata
-  (``"margin_lab": {"student_source": "..."}``), or ``# Your answer here``;
-* its outputs are cleared (the execution count stays, so counts still run 1..n);
-* its tags become ``exercise`` and ``nbval-skip``: strict nbval does not run the stub, and every
-  other cell keeps its committed outputs and is checked exactly as in the lesson. This works
+  (``"margin_lab": {"student_source": "..."}``), commented out under a line telling the learner
+  to remove the ``# `` and fill in the answer, or ``# Your answer here``;
+* its outputs are cleared (the execution count stays, so counts still run 1..n) and its tag
+  becomes ``exercise``: the stub runs silently, so strict nbval runs every cell of the copy with
+  nothing skipped, and every other cell is checked exactly as in the lesson. This works
   because nothing after a solution cell uses a name the solution defines (the answer and its
   check sit in the same cell; tests/test_lesson_hygiene.py enforces it).
 
@@ -35,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 LESSONS = ROOT / "lessons"
 STUDENT_FOLDER = "student"
 EXERCISE_TAG = "exercise"
-SKIP_TAG = "nbval-skip"
+TURN_LINE = "# Your turn: delete the '# ' in front of each line below, fill in your answer, then run."
 MARKDOWN_STUB = "*Your answer here.*"
 NOTE_ID = "student-copy-note"
 
@@ -111,9 +112,9 @@ def main(argv: list[str] | None = None) -> int:
 def _blank_out(cell: NotebookNode) -> None:
     skeleton = cell.metadata.get("margin_lab", {}).get("student_source")
     if cell.cell_type == "code":
-        cell.source = skeleton or STUDENT_STUB
+        cell.source = _commented(skeleton) if skeleton else STUDENT_STUB
         cell.outputs = []
-        tags = [EXERCISE_TAG, SKIP_TAG]
+        tags = [EXERCISE_TAG]
     else:
         cell.source = skeleton or MARKDOWN_STUB
         tags = [EXERCISE_TAG]
@@ -124,6 +125,15 @@ def _blank_out(cell: NotebookNode) -> None:
     jupyter.pop("source_hidden", None)
     if jupyter:
         cell.metadata["jupyter"] = jupyter
+
+
+def _commented(skeleton: str) -> str:
+    """The skeleton behind '# ', under one line saying what to do: the stub runs silently, so
+    strict nbval checks it like every other cell (no skipped cells)."""
+    if all(line.lstrip().startswith("#") or not line.strip() for line in skeleton.splitlines()):
+        return skeleton  # already silent: a comment such as "# Your answer here"
+    lines = [TURN_LINE] + [f"# {line}" if line.strip() else "#" for line in skeleton.splitlines()]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
