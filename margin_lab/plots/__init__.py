@@ -35,9 +35,19 @@ from ._style import (
     render,
     show,
 )
+from .leverage import draw_margin_conventions
+from .leverage_data import LeverageRow, LeverageTable, MarginConventions, leverage_table, margin_conventions
+from .cross import draw_cross_vs_isolated, draw_leverage_settings, plot_cross_vs_isolated
+from .cross_data import PORTFOLIOS, SCENARIO_DAYS, CrossVsIsolated, ModeTrack, ReplayMarker, cross_vs_isolated
+from .cross_prices import Backstop, LeverageSettings, hyperliquid_backstop, leverage_settings
 from .liquidation_data import LiquidationPath, liquidation_path, stylised_path
+from .mark_price_data import MarkVsLast, mark_vs_last
+from .mechanics import draw_cost_drift, draw_mark_vs_last, draw_tier_ladder
+from .mechanics_data import CostDrift, DistanceTable, cost_drift, liquidation_distances
+from .tier_ladder_data import TierLadder, TierPosition, tier_ladder
 from .position import draw_equity_curve, draw_isolated_allocation, draw_liquidation_path
 from .position_data import EquityCurve, IsolatedAllocation, equity_curve, isolated_allocation
+
 
 __all__ = [
     # house style and rendering (the kit)
@@ -80,4 +90,42 @@ __all__ = [
     "isolated_allocation",
     "liquidation_path",
     "stylised_path",
+    # lesson 1: leverage table and margin conventions
+    "LeverageRow",
+    "LeverageTable",
+    "MarginConventions",
+    "draw_margin_conventions",
+    "leverage_table",
+    "margin_conventions",
+    # lesson 4: managing an isolated position
+    # lesson 5: cross margin
+    "Backstop",
+    "CrossVsIsolated",
+    "LeverageSettings",
+    "ModeTrack",
+    "PORTFOLIOS",
+    "ReplayMarker",
+    "SCENARIO_DAYS",
+    "cross_vs_isolated",
+    "draw_cross_vs_isolated",
+    "draw_leverage_settings",
+    "hyperliquid_backstop",
+    "leverage_settings",
+    "plot_cross_vs_isolated",
+    # lesson 3: liquidation mechanics
+    "CostDrift",
+    "DistanceTable",
+    "MarkVsLast",
+    "TierLadder",
+    "TierPosition",
+    "cost_drift",
+    "draw_cost_drift",
+    "draw_mark_vs_last",
+    "draw_tier_ladder",
+    "liquidation_distances",
+    "mark_vs_last",
+    "tier_ladder",
+    # lesson 6: choosing a mode
+    # lesson 7: venues
+    # lesson 8: capstone
 ]

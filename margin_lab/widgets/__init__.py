@@ -67,8 +67,10 @@ when the first widget or figure is made.
 from __future__ import annotations
 
 from ._kit import Explorer, WidgetHandle, dropdown, slider, text_html, toggle
+from .cross import cross_explorer
 from .position import isolated_setup_explorer, leverage_explorer, liquidation_explorer
 from .quiz import MultipleChoice, PredictThenRun, multiple_choice, predict_then_run
+
 
 __all__ = [
     # the kit
@@ -87,4 +89,10 @@ __all__ = [
     "isolated_setup_explorer",
     "leverage_explorer",
     "liquidation_explorer",
+    # lesson 4: managing an isolated position
+    # lesson 5: cross margin
+    "cross_explorer",
+    # lesson 6: choosing a mode
+    # lesson 7: venues
+    # lesson 8: capstone
 ]

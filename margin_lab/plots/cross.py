@@ -1,0 +1,105 @@
+"""Draw step of the lesson 5 figures: cross margin against isolated margin.
+
+``draw_<thing>(ax, result)`` functions for the frozen results of
+:mod:`margin_lab.plots.cross_data` and :mod:`margin_lab.plots.cross_prices`: no finance, no
+pyplot, no global settings; titles and axis labels with units, a label on every line, Okabe-Ito
+colours with a line style or marker per role. Used by :func:`margin_lab.widgets.cross_explorer`
+and, for static figures, through :func:`plot_cross_vs_isolated` and :func:`margin_lab.plots.show`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from ..model import MarginMode
+from ._format import number, price
+from ._style import line_style, show
+from .position import _thousands
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
+    from .cross_data import CrossVsIsolated, ModeTrack
+    from .cross_prices import LeverageSettings
+
+__all__ = ["draw_cross_vs_isolated", "plot_cross_vs_isolated", "draw_leverage_settings"]
+
+
+def _panel(ax: "Axes", track: "ModeTrack", quote: str) -> None:
+    isolated = track.mode is MarginMode.ISOLATED
+    ax.plot(track.times, track.equity, label="Account equity", **line_style("equity"))
+    ax.axhline(track.start_value, label=f"Start {number(track.start_value, 0)}", **line_style("entry"))
+    floor = (f"Never at risk {number(track.floor, 0)}" if isolated else "Floor 0: the whole wallet is at risk")
+    ax.axhline(track.floor, label=floor, **line_style("bankruptcy"))
+    for marker in track.markers:
+        role = "event" if marker.kind == "liquidation" else "mark"
+        ax.plot([marker.time], [marker.equity], label=marker.label, **line_style(role))
+    verb = "lost" if track.loss >= 0 else "gained"
+    name = "All isolated" if isolated else "All cross"
+    ax.set_title(f"{name}: {verb} {number(abs(track.loss), 0)} {quote}", loc="left")
+    ax.set_xlabel("Time (days)")
+    ax.set_xlim(track.times[0], track.times[-1])
+    ax.legend(loc="best", fontsize=7.5)
+
+
+def draw_cross_vs_isolated(axes: Any, result: "CrossVsIsolated") -> None:
+    """Two panels side by side, all isolated (left) and all cross (right): account equity per
+    day, the start value, the equity no price can take, and a marker at every liquidation and
+    margin call. The panels share the equity axis (lesson 5).
+
+    Examples
+    --------
+    >>> from margin_lab.plots import cross_vs_isolated, render
+    >>> info = render(draw_cross_vs_isolated, cross_vs_isolated("two_longs", "crash"), ncols=2).info
+    >>> [axes.title for axes in info.axes]
+    ['All isolated: lost 4,000 USDT', 'All cross: lost 10,000 USDT']
+    >>> info.axes[1].line("Day 10").label
+    'Day 10: BTC, ETH liquidated (lost 10,000.00)'
+    """
+    left, right = axes
+    for ax, track in ((left, result.isolated), (right, result.cross)):
+        _panel(ax, track, result.quote)
+    right.sharey(left)
+    right.tick_params(labelleft=False)
+    values = [v for track in result.tracks for v in (*track.equity, track.floor, track.start_value)]
+    low, high = min(values), max(values)
+    pad = 0.06 * (high - low or high or 1.0)
+    left.set_ylim(low - pad, high + pad)
+    left.set_ylabel(f"Account equity ({result.quote})")
+    _thousands(left, "y")
+    left.figure.suptitle(f"{result.scenario.capitalize()}: {result.label} at {result.leverage:g}x, "
+                         f"{number(result.margin, 0)} {result.quote} margin each", fontsize=10)
+
+
+def plot_cross_vs_isolated(result: "CrossVsIsolated") -> None:
+    """Show :func:`draw_cross_vs_isolated` as a PNG in a lesson cell and print the summary."""
+    show(draw_cross_vs_isolated, result, ncols=2)
+
+
+def draw_leverage_settings(ax: "Axes", result: "LeverageSettings") -> None:
+    """The liquidation price at each leverage setting, cross (flat) and isolated with the
+    initial margin as collateral (moving toward the entry), with the entry price (lesson 5).
+
+    Examples
+    --------
+    >>> from margin_lab.plots import leverage_settings, render
+    >>> info = render(draw_leverage_settings, leverage_settings(leverages=(5, 10))).info
+    >>> [round(y, 2) for y in info.line("Cross").y]
+    [10050.25, 10050.25]
+    """
+    r, q = result, result.quote
+    levels = list(r.leverages)
+    ax.plot(levels, [math.nan if p is None else p for p in r.cross], label="Cross (wallet backs it)", **line_style("price"), marker="o")
+    ax.plot(levels, [math.nan if p is None else p for p in r.isolated], label="Isolated (initial margin as collateral)",
+            **line_style("liquidation"), marker="s")
+    ax.axhline(r.entry_price, label=f"Entry {price(r.entry_price)}", **line_style("entry"))
+    ax.set_xscale("log")
+    ax.set_xticks(levels, [f"{lev:g}x" for lev in levels])
+    ax.minorticks_off()
+    ax.set_title(f"{r.side.value.capitalize()} liquidation price vs the leverage setting "
+                 f"({number(r.balance, 0)} {q} wallet)", loc="left")
+    ax.set_xlabel("Leverage setting (log scale)")
+    ax.set_ylabel(f"Liquidation price ({q} per {r.base})")
+    _thousands(ax, "y")
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), borderaxespad=0.0)
