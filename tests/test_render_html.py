@@ -1,25 +1,29 @@
-"""tools/render_html.py: static lesson pages keep the figures and the widgets' saved state.
+"""tools/render_html.py: self-contained static lesson pages, widgets as static snapshots.
 
 One small notebook is executed for real (nbclient, the same way tools/execute_lessons.py stores
-widget state): a slider and an Output widget whose figure is set from the kernel, as the widget
-kit does, plus one static figure. Rendering it must keep both PNGs, the widget state and the
-script that draws the widgets, and must not touch the network.
+widget state): a box of controls (slider, dropdown, toggle buttons, radio buttons, button), an
+Output widget whose figure is set from the kernel as the widget kit does, the summary under it,
+plus one static figure. Rendering it must show both PNGs and the controls as saved, load
+nothing from the network and not touch the network itself. The expected values come from the
+kernel code below, never from the rendered page.
 """
 
 from __future__ import annotations
 
 import base64
 import importlib.util
-import json
 import re
 import socket
 from pathlib import Path
 
 import nbformat
 import pytest
+from bs4 import BeautifulSoup
 from nbformat import v4
 
 ROOT = Path(__file__).resolve().parents[1]
+NOTE = "Static snapshot: open the notebook in JupyterLab (or Binder) to move the controls."
+SUMMARY = "Liquidation at 18,090.45 USDT, 9.55 % below the entry."
 
 KERNEL_CODE = '''
 import base64, io
@@ -40,8 +44,23 @@ output = widgets.Output()
 output.outputs = ({"output_type": "display_data", "metadata": {},
                    "data": {"image/png": base64.b64encode(png("#0072B2")).decode(), "text/plain": "<Figure>"}},)
 display(Image(png("#D55E00")))
-widgets.VBox([widgets.IntSlider(value=10, min=1, max=50, description="leverage"), output])
-'''
+controls = widgets.HBox([
+    widgets.FloatSlider(value=0.005, min=0, max=0.05, step=0.0005, description="Maintenance rate",
+                        readout_format=".2%", tooltip="a fraction"),
+    widgets.Dropdown(options=["Custom", "Bybit", "BitMEX"], value="Bybit", description="Venue preset"),
+    widgets.ToggleButtons(options=["Long", "Short"], value="Short", description="Side"),
+])
+widgets.VBox([
+    widgets.HTML(value="<b>Tiny explorer</b>"),
+    widgets.IntSlider(value=10, min=1, max=50, description="leverage"),
+    controls,
+    widgets.RadioButtons(options=["sooner", "later"], value="later", description="Your prediction"),
+    widgets.Button(description="Run it", button_style="primary"),
+    output,
+    widgets.HTML(value="<p>SUMMARY</p>"),
+    widgets.Label(value="margin level < 1.5 & falling"),
+])
+'''.replace("SUMMARY", SUMMARY)
 
 
 def _tool():
@@ -64,38 +83,111 @@ def executed(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def page(executed, tmp_path_factory) -> str:
+    """The rendered page, with every socket refused while rendering."""
+    with pytest.MonkeyPatch.context() as patch:
+        def no_network(*args, **kwargs):
+            raise AssertionError("render_html opened a socket")
+
+        patch.setattr(socket, "socket", no_network)
+        target = _tool().render_notebook(executed, tmp_path_factory.mktemp("site"))
+    return target.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def snapshot(page):
+    soup = BeautifulSoup(page, "html.parser")
+    views = soup.select(".mlab-snapshot")
+    assert len(views) == 1, "one widget view is shown, so one snapshot"
+    return views[0]
+
+
 def _pngs(executed: Path) -> tuple[str, str]:
     nb = nbformat.read(executed, as_version=4)
     static = next(o["data"]["image/png"] for o in nb.cells[1].outputs if "image/png" in o.get("data", {}))
     state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
     inside = next(m["state"]["outputs"][0]["data"]["image/png"] for m in state.values() if m["model_name"] == "OutputModel")
-    return static.strip(), inside.strip()
+    return "".join(static.split()), "".join(inside.split())
 
 
-def test_the_page_holds_the_widget_state_the_manager_script_and_both_figures(executed, tmp_path, monkeypatch):
-    def no_network(*args, **kwargs):
-        raise AssertionError("render_html opened a socket")
+def test_the_page_loads_no_script_or_stylesheet_from_an_http_url(page):
+    soup = BeautifulSoup(page, "html.parser")
+    script_urls = [s.get("src") for s in soup.find_all("script") if s.get("src")]
+    urls_in_scripts = [s.string for s in soup.find_all("script") if s.string and re.search(r"https?://", s.string)]
+    link_urls = [link.get("href") for link in soup.find_all("link") if re.match(r"https?:", link.get("href") or "")]
+    assert script_urls == [] and urls_in_scripts == [] and link_urls == []
+    assert not re.search(r"unpkg\.com|cdnjs|require\.min\.js|mathjax", page, re.I)
+    assert "application/vnd.jupyter.widget-state+json" not in page  # nothing left to read it
+    assert soup.find_all("style"), "nbconvert's inline CSS is kept"
 
-    monkeypatch.setattr(socket, "socket", no_network)
-    page = _tool().render_notebook(executed, tmp_path)
-    text = page.read_text(encoding="utf-8")
+
+def test_the_static_figure_and_the_widget_s_figure_are_both_inline_images(page, executed, snapshot):
     static, inside = _pngs(executed)
     assert base64.b64decode(static).startswith(b"\x89PNG") and base64.b64decode(inside).startswith(b"\x89PNG")
-    assert f"data:image/png;base64,{static}" in text  # the static figure, inline
-    state_json = re.search(r'<script type="application/vnd.jupyter.widget-state\+json">\s*(.*?)\s*</script>', text, re.S)
-    assert state_json, "widget state script missing"
-    state = json.loads(state_json[1])["state"]
-    assert {m["model_name"] for m in state.values()} >= {"VBoxModel", "IntSliderModel", "OutputModel"}
-    figures = [m["state"]["outputs"][0]["data"]["image/png"].strip() for m in state.values() if m["model_name"] == "OutputModel"]
-    assert figures == [inside]  # the widget's figure travels inside the saved state
-    view = re.search(r'<script type="application/vnd.jupyter.widget-view\+json">\s*(.*?)\s*</script>', text, re.S)
-    assert view and json.loads(view[1])["model_id"] in state
-    assert "@jupyter-widgets/html-manager" in text and "embed-amd.js" in text
+    sources = [img["src"] for img in BeautifulSoup(page, "html.parser").find_all("img")]
+    assert f"data:image/png;base64,{static}" in sources
+    (figure,) = snapshot.select(".mlab-output img")
+    assert figure["src"] == f"data:image/png;base64,{inside}"
 
 
-def test_a_local_widget_manager_replaces_the_cdn_one(executed, tmp_path):
-    text = _tool().render_notebook(executed, tmp_path, widget_renderer_url="./vendor/embed-amd.js").read_text()
-    assert "'./vendor/embed-amd.js'" in text and "unpkg.com" not in text
+def test_a_figure_whose_text_is_only_the_figure_repr_takes_its_alt_text_from_the_summary(snapshot):
+    (figure,) = snapshot.select(".mlab-output img")
+    assert figure["alt"] == f"Figure: {SUMMARY}"
+
+
+def test_the_snapshot_carries_the_note_and_the_summary(snapshot):
+    assert snapshot.select_one(".mlab-note").get_text() == NOTE
+    assert snapshot.get_text().count(NOTE) == 1
+    assert SUMMARY in snapshot.get_text()
+    assert snapshot.find("b", string="Tiny explorer"), "an HTML widget's markup is kept"
+
+
+def test_a_slider_is_a_disabled_range_input_with_its_description_and_value(snapshot):
+    slider = snapshot.select_one('input[type="range"][max="50"]')
+    assert slider.has_attr("disabled")
+    assert (slider["min"], slider["max"], slider["value"]) == ("1", "50", "10")
+    label = slider.find_parent("label")
+    assert label.find("span").get_text() == "leverage" and label.find("output").get_text() == "10"
+
+
+def test_a_fraction_slider_shows_its_value_in_its_readout_format(snapshot):
+    slider = snapshot.select_one('input[type="range"][max="0.05"]')
+    label = slider.find_parent("label")
+    assert slider["value"] == "0.005" and slider.has_attr("disabled") and label["title"] == "a fraction"
+    assert label.find("span").get_text() == "Maintenance rate" and label.find("output").get_text() == "0.50%"
+
+
+def test_choices_show_the_chosen_option_and_cannot_be_changed(snapshot):
+    select = snapshot.select_one("select")
+    assert select.has_attr("disabled") and select.find_parent("label").find("span").get_text() == "Venue preset"
+    assert [o.get_text() for o in select.find_all("option")] == ["Custom", "Bybit", "BitMEX"]
+    assert [o.get_text() for o in select.find_all("option", selected=True)] == ["Bybit"]
+    toggles = snapshot.select('[role="group"][aria-label="Side"] button')
+    assert [(b.get_text(), b["aria-pressed"], b.has_attr("disabled")) for b in toggles] == [
+        ("Long", "false", True), ("Short", "true", True)]
+    radios = snapshot.select('fieldset input[type="radio"]')
+    assert snapshot.select_one("fieldset legend").get_text() == "Your prediction"
+    assert [(r.parent.get_text().strip(), r.has_attr("checked"), r.has_attr("disabled")) for r in radios] == [
+        ("sooner", False, True), ("later", True, True)]
+    (button,) = snapshot.select("button.mlab-button")
+    assert button.get_text() == "Run it" and button.has_attr("disabled")
+
+
+def test_label_text_is_escaped_not_read_as_markup(page, snapshot):
+    assert "margin level &lt; 1.5 &amp; falling" in page
+    assert snapshot.select_one(".mlab-label").get_text() == "margin level < 1.5 & falling"
+
+
+@pytest.mark.parametrize(
+    "value, fmt, shown",
+    # d3-format semantics (github.com/d3/d3-format): "," groups thousands, "%" multiplies by
+    # 100, "d" rounds to an integer, "~" trims insignificant trailing zeros.
+    [(20_000.0, ",.0f", "20,000"), (0.005, ".2%", "0.50%"), (0.0005, ".3%", "0.050%"), (25_000, ",d", "25,000"),
+     (4.6, "d", "5"), (0.5, ".2~f", "0.5"), (1.2, None, "1.2")],
+)
+def test_slider_readouts_follow_d3_format(value, fmt, shown):
+    assert _tool().readout(value, fmt) == shown
 
 
 def test_a_notebook_showing_widgets_without_saved_state_is_refused(executed, tmp_path):
@@ -105,6 +197,17 @@ def test_a_notebook_showing_widgets_without_saved_state_is_refused(executed, tmp
     nbformat.write(nb, stripped)
     with pytest.raises(ValueError, match="99_stripped.ipynb: shows widgets but holds no saved widget state"):
         _tool().render_notebook(stripped, tmp_path / "site")
+
+
+def test_a_shown_widget_missing_from_the_saved_state_is_refused(executed, tmp_path):
+    nb = nbformat.read(executed, as_version=4)
+    state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    slider = next(key for key, model in state.items() if model["model_name"] == "IntSliderModel")
+    del state[slider]
+    broken = tmp_path / "99_broken.ipynb"
+    nbformat.write(nb, broken)
+    with pytest.raises(ValueError, match=f"99_broken.ipynb: widget model {slider} is shown but missing"):
+        _tool().render_notebook(broken, tmp_path / "site")
 
 
 def test_the_command_writes_one_page_per_notebook_and_an_index_linking_them(executed, tmp_path, capsys):

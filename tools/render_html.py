@@ -1,32 +1,44 @@
-"""Render every lesson to a static HTML page with its widgets' saved state (``make html``).
+"""Render every lesson to a self-contained static HTML page that works offline (``make html``).
 
 Usage::
 
     python tools/render_html.py                      # lessons/NN_*.ipynb -> site/
     python tools/render_html.py --out /tmp/site lessons/03_liquidation_mechanics.ipynb
-    python tools/render_html.py --widget-renderer-url ./embed-amd.js   # a local widget manager
 
-Each page is nbconvert's ``lab`` HTML with the stored outputs (PNG figures inline as data
-URIs, the plain-text summaries) and the notebook's saved widget state
-(``application/vnd.jupyter.widget-state+json``), plus ``index.html`` linking the pages with each
-lesson's title and time from ``margin_lab.links.LESSONS``. Nothing is executed: render after
-``make outputs``. A notebook that shows widgets but has no saved widget state is refused, since
-its controls could not appear.
+Each page is nbconvert's ``lab`` HTML of the stored outputs (PNG figures inline as data URIs,
+the plain-text summaries, nbconvert's inline CSS), plus ``index.html`` linking the pages with
+each lesson's title and time from ``margin_lab.links.LESSONS``. Nothing is executed: render
+after ``make outputs``.
 
-Network: rendering reads only local files. The pages, once opened in a browser, load scripts
-from public CDNs: the Jupyter widgets HTML manager (``@jupyter-widgets/html-manager``'s
-``embed-amd.js`` from unpkg.com, which draws the controls and the figures inside them from the
-saved state), RequireJS and MathJax (cdnjs). Offline, a page still shows its text and static
-figures but not the widgets; pass ``--widget-renderer-url`` (and host RequireJS yourself) to
-serve a local copy instead.
+Widgets: every widget view a cell shows is replaced by a static snapshot built from the
+notebook's saved widget state (``metadata.widgets``, ``application/vnd.jupyter.widget-state+json``),
+under the note "Static snapshot: open the notebook in JupyterLab (or Binder) to move the
+controls." The view's model tree is walked (boxes and their children, widget views stored
+inside Output widgets) and drawn as disabled native HTML: a slider is a range input with its
+description and value, a dropdown a ``<select>`` showing the chosen option, toggle buttons a
+group of buttons with the chosen one pressed, radio buttons radio inputs, a button a button;
+an Output widget shows its stored figures (``<img>``, alt text from the figure's text or the
+summary next to it) and texts; HTML widgets keep their markup (margin_lab's own output),
+Label text is escaped. A notebook that shows widgets but has no saved widget state, or whose
+state lacks a shown model, is refused: its controls could not appear.
+
+Offline: a page loads nothing at all. RequireJS, the Jupyter widgets manager, MathJax and
+Mermaid (all from public CDNs in nbconvert's template) are left out, and a page that would
+still reference a script, stylesheet or module by http(s) URL is refused. Math is left as the
+TeX written in the lesson (``$...$``), not typeset; a Mermaid block would show as its text.
+Rendering reads only local files.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
+import copy
 import html
+import re
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -36,7 +48,48 @@ from margin_lab.links import LESSONS  # noqa: E402
 
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-HTML_MANAGER = "@jupyter-widgets/html-manager"
+SNAPSHOT_NOTE = "Static snapshot: open the notebook in JupyterLab (or Binder) to move the controls."
+MODEL_REF = "IPY_MODEL_"
+FIGURE_REPR = re.compile(r"^<Figure\b[^>]*>$")  # matplotlib's default text/plain says nothing
+SCRIPT = re.compile(r"<script\b.*?</script>", re.I | re.S)
+EXTERNAL = re.compile(
+    r"<link\b[^>]*\bhref\s*=\s*[\"']?(https?:[^\"'\s>]+)"
+    r"|\burl\(\s*[\"']?(https?:[^\"')\s]+)|@import\s+[\"'](https?:[^\"']+)",
+    re.I,
+)
+URL = re.compile(r"https?://[^\"'\s<>)]+", re.I)
+
+SNAPSHOT_CSS = """
+.mlab-snapshot { border: 1px dashed var(--jp-border-color1, #bdbdbd); border-radius: 4px;
+  padding: 6px 12px 10px; margin: 2px 0; }
+.mlab-note { margin: 0 0 6px; font-size: 0.85em; font-style: italic; color: var(--jp-ui-font-color2, #616161); }
+.mlab-box { display: flex; flex-direction: column; gap: 4px; }
+.mlab-row { flex-flow: row wrap; gap: 4px 16px; align-items: center; }
+.mlab-control { display: inline-flex; align-items: center; gap: 8px; margin: 2px 0; }
+.mlab-control input[type=range] { width: 160px; }
+.mlab-readout { font-variant-numeric: tabular-nums; }
+.mlab-snapshot select:disabled { color: inherit; opacity: 1; }
+.mlab-toggles { display: inline-flex; flex-wrap: wrap; gap: 2px; }
+.mlab-snapshot button { font: inherit; padding: 2px 10px; color: #212121; background: #eeeeee;
+  border: 1px solid #bdbdbd; border-radius: 2px; }
+.mlab-snapshot button[aria-pressed=true] { background: #c7c7c7; font-weight: bold; }
+.mlab-snapshot button.mlab-button { align-self: flex-start; }
+.mlab-snapshot button.mlab-primary { color: #fff; background: #2196f3; border-color: #1976d2; opacity: 0.75; }
+.mlab-radio { border: 0; margin: 0; padding: 0; display: flex; gap: 8px; }
+.mlab-radio legend { float: left; margin-right: 8px; padding: 0; }
+.mlab-radio span { display: flex; flex-direction: column; }
+.mlab-output img { max-width: 100%; height: auto; }
+.mlab-output pre { margin: 0; }
+"""
+
+TEMPLATE = (
+    "{%- extends 'index.html.j2' -%}\n"
+    "{%- block html_head_js -%}{%- endblock html_head_js -%}\n"
+    "{% block jupyter_widgets %}{% endblock jupyter_widgets %}\n"
+    '{% block extra_css %}<style type="text/css">' + SNAPSHOT_CSS + "</style>{% endblock extra_css %}\n"
+    "{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}\n"
+    "{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}\n"
+)
 
 
 def lesson_notebooks(folder: Path = ROOT / "lessons") -> list[Path]:
@@ -64,26 +117,229 @@ def _title(nb, path: Path) -> str:
     return path.stem
 
 
-def render_notebook(path: Path, out_dir: Path, *, widget_renderer_url: str = "") -> Path:
+def readout(value: Any, fmt: str | None) -> str:
+    """A slider's value as its readout shows it; ``fmt`` is a d3-format string (the common subset).
+
+    >>> readout(10.0, ",.0f"), readout(0.005, ".2%"), readout(25_000, ",d"), readout(0.5, ".2~f")
+    ('10', '0.50%', '25,000', '0.5')
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    spec = (fmt or "").replace("$", "")
+    trim, spec = "~" in spec, spec.replace("~", "")
+    try:
+        if spec.endswith("d"):
+            text = format(round(value), spec)
+        elif spec[-1:] in {"f", "e", "%", "g"}:
+            text = format(value, spec)
+        else:
+            text = f"{value:g}"
+    except ValueError:
+        text = f"{value:g}"
+    if trim and "." in text:
+        text = re.sub(r"\.?0+(?=\D*$)", "", text)
+    return text
+
+
+def _plain(markup: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
+
+
+def _attr(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _tip(tooltip: Any) -> str:
+    return f' title="{_attr(tooltip)}"' if tooltip else ""
+
+
+class Snapshot:
+    """Static HTML for the widget views of one notebook, from its saved widget state."""
+
+    def __init__(self, state: dict[str, Any], name: str):
+        self.models = state.get("state", {})
+        self.name = name
+        self._radio_groups = 0
+
+    def _model(self, model_id: str) -> dict[str, Any]:
+        if model_id not in self.models:
+            raise ValueError(
+                f"{self.name}: widget model {model_id} is shown but missing from the saved widget state; "
+                "re-execute the notebook with tools/execute_lessons.py"
+            )
+        return self.models[model_id]
+
+    def _ref(self, value: Any) -> dict[str, Any] | None:
+        if isinstance(value, str) and value.startswith(MODEL_REF):
+            return self._model(value[len(MODEL_REF):])["state"]
+        return None
+
+    def view(self, model_id: str) -> str:
+        """One top-level widget view: the note and the snapshot, in a framed block."""
+        inner = self._widget(model_id, ())
+        return f'<div class="mlab-snapshot"><p class="mlab-note">{html.escape(SNAPSHOT_NOTE)}</p>{inner}</div>'
+
+    def _widget(self, model_id: str, path: tuple[str, ...], neighbours: tuple[str, ...] = ()) -> str:
+        if model_id in path:
+            raise ValueError(f"{self.name}: widget model {model_id} contains itself")
+        model = self._model(model_id)
+        kind, state = model.get("model_name", ""), model.get("state", {})
+        layout = self._ref(state.get("layout")) or {}
+        if layout.get("display") == "none" or layout.get("visibility") == "hidden":
+            return ""
+        path = (*path, model_id)
+        if "children" in state:
+            return self._box(kind, state, layout, path)
+        if kind == "OutputModel":
+            return self._output(state, path, neighbours)
+        return self._control(kind, state)
+
+    def _box(self, kind: str, state: dict[str, Any], layout: dict[str, Any], path: tuple[str, ...]) -> str:
+        ids = [c[len(MODEL_REF):] for c in state.get("children", []) if isinstance(c, str) and c.startswith(MODEL_REF)]
+        parts = []
+        for i, child in enumerate(ids):
+            neighbours = (*ids[i + 1:], *reversed(ids[:i]))  # the summary after an Output first
+            parts.append(self._widget(child, path, neighbours))
+        row = kind == "HBoxModel" or (kind == "BoxModel" and "column" not in (layout.get("flex_flow") or ""))
+        return f'<div class="mlab-box{" mlab-row" if row else ""}">{"".join(parts)}</div>'
+
+    def _control(self, kind: str, state: dict[str, Any]) -> str:
+        description = html.escape(state.get("description") or "")
+        title = _tip(state.get("tooltip"))
+        label = f"<span>{description}</span>" if description else ""
+        labels = [str(x) for x in state.get("_options_labels") or []]
+        index = state.get("index")
+        chosen = labels[index] if isinstance(index, int) and 0 <= index < len(labels) else None
+        if kind in {"HTMLModel", "HTMLMathModel"}:
+            return f'<div class="mlab-html">{label}{state.get("value") or ""}</div>'
+        if kind == "LabelModel":
+            return f'<div class="mlab-label">{label}{html.escape(str(state.get("value") or ""))}</div>'
+        if kind in {"IntSliderModel", "FloatSliderModel", "FloatLogSliderModel", "SelectionSliderModel"}:
+            if kind == "SelectionSliderModel":
+                bounds, shown = (0, max(len(labels) - 1, 0), 1, index or 0), html.escape(chosen or "")
+            else:
+                bounds = (state.get("min"), state.get("max"), state.get("step") or "any", state.get("value"))
+                shown = html.escape(readout(state.get("value"), state.get("readout_format")))
+            low, high, step, value = (_attr(x) for x in bounds)
+            return (f'<label class="mlab-control mlab-slider"{title}>{label}<input type="range" min="{low}" '
+                    f'max="{high}" step="{step}" value="{value}" disabled>'
+                    f'<output class="mlab-readout">{shown}</output></label>')
+        if kind in {"DropdownModel", "SelectModel"}:
+            options = "".join(f'<option{" selected" if i == index else ""}>{html.escape(text)}</option>'
+                              for i, text in enumerate(labels))
+            return f'<label class="mlab-control mlab-dropdown"{title}>{label}<select disabled>{options}</select></label>'
+        if kind == "ToggleButtonsModel":
+            tips = state.get("tooltips") or []
+            buttons = "".join(
+                f'<button type="button" disabled aria-pressed="{"true" if i == index else "false"}"'
+                f'{_tip(tips[i] if i < len(tips) else None)}>{html.escape(text)}</button>'
+                for i, text in enumerate(labels))
+            return (f'<div class="mlab-control mlab-toggle-buttons"{title}>{label}'
+                    f'<span class="mlab-toggles" role="group" aria-label="{_attr(state.get("description") or "")}">'
+                    f"{buttons}</span></div>")
+        if kind == "RadioButtonsModel":
+            self._radio_groups += 1
+            name = f"mlab-radio-{self._radio_groups}"
+            radios = "".join(
+                f'<label><input type="radio" name="{name}" disabled{" checked" if i == index else ""}> '
+                f"{html.escape(text)}</label>"
+                for i, text in enumerate(labels))
+            legend = f"<legend>{description}</legend>" if description else ""
+            return f'<fieldset class="mlab-control mlab-radio" disabled{title}>{legend}<span>{radios}</span></fieldset>'
+        if kind == "ButtonModel":
+            style = " mlab-primary" if state.get("button_style") == "primary" else ""
+            return f'<button type="button" class="mlab-button{style}" disabled{title}>{description}</button>'
+        if kind in {"CheckboxModel", "ToggleButtonModel"}:
+            checked = " checked" if state.get("value") else ""
+            return f'<label class="mlab-control"{title}><input type="checkbox" disabled{checked}> {description}</label>'
+        if kind in {"IntProgressModel", "FloatProgressModel"}:
+            bounds = (_attr(state.get(x)) for x in ("min", "max", "value"))
+            low, high, value = bounds
+            return (f'<label class="mlab-control mlab-progress"{title}>{label}'
+                    f'<progress max="{high}" value="{value}" data-min="{low}"></progress></label>')
+        if "value" in state:  # any other control: its description and value as text
+            value = html.escape(chosen if chosen is not None else str(state.get("value")))
+            return f'<div class="mlab-control"{title}>{label}<span class="mlab-readout">{value}</span></div>'
+        return ""
+
+    def _output(self, state: dict[str, Any], path: tuple[str, ...], neighbours: tuple[str, ...]) -> str:
+        parts = []
+        for output in state.get("outputs", []):
+            data = output.get("data", {})
+            if output.get("output_type") == "stream":
+                parts.append(f"<pre>{html.escape(output.get('text', ''))}</pre>")
+            elif output.get("output_type") == "error":
+                parts.append(f"<pre>{html.escape(output.get('ename', ''))}: {html.escape(output.get('evalue', ''))}</pre>")
+            elif WIDGET_VIEW in data:
+                parts.append(self._widget(data[WIDGET_VIEW]["model_id"], path))
+            elif mime := next((m for m in ("image/png", "image/jpeg", "image/svg+xml") if m in data), None):
+                raw = str(data[mime])
+                encoded = base64.b64encode(raw.encode()).decode() if mime == "image/svg+xml" else "".join(raw.split())
+                alt = _attr(self._alt(str(data.get("text/plain", "")), neighbours))
+                parts.append(f'<img src="data:{mime};base64,{encoded}" alt="{alt}">')
+            elif "text/html" in data:
+                parts.append(str(data["text/html"]))
+            elif "text/plain" in data:
+                parts.append(f"<pre>{html.escape(str(data['text/plain']))}</pre>")
+        return f'<div class="mlab-output">{"".join(parts)}</div>' if parts else ""
+
+    def _alt(self, text: str, neighbours: tuple[str, ...]) -> str:
+        if text.strip() and not FIGURE_REPR.match(text.strip()):
+            return text.strip()
+        for model_id in neighbours:
+            model = self.models.get(model_id, {})
+            if model.get("model_name") in {"HTMLModel", "HTMLMathModel", "LabelModel"}:
+                summary = _plain(str(model.get("state", {}).get("value") or ""))
+                if summary:
+                    return f"Figure: {summary}"
+        return "Figure drawn from the widget's saved settings"
+
+
+def static_notebook(nb, name: str):
+    """A copy of ``nb`` whose widget views are static snapshots and which holds no widget state."""
+    nb = copy.deepcopy(nb)
+    state = nb.metadata.pop("widgets", {}).get(WIDGET_STATE)
+    if state is None:
+        if _shows_widgets(nb):
+            raise ValueError(
+                f"{name}: shows widgets but holds no saved widget state (metadata.widgets); "
+                "re-execute it with tools/execute_lessons.py so its controls can be rendered"
+            )
+        return nb
+    snapshot = Snapshot(state, name)
+    for cell in nb.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            data = output.get("data", {})
+            if WIDGET_VIEW in data:
+                output["data"] = {"text/html": snapshot.view(data[WIDGET_VIEW]["model_id"]),
+                                  "text/plain": data.get("text/plain", "")}
+    return nb
+
+
+def external_resources(page: str) -> list[str]:
+    """The http(s) URLs a page could load: any in a script, stylesheet links, CSS imports and urls."""
+    in_scripts = [url for script in SCRIPT.findall(page) for url in URL.findall(script)]
+    elsewhere = [next(url for url in match.groups() if url) for match in EXTERNAL.finditer(SCRIPT.sub("", page))]
+    return in_scripts + elsewhere
+
+
+def render_notebook(path: Path, out_dir: Path) -> Path:
     """Write ``out_dir/<stem>.html`` for one executed notebook and return its path."""
     import nbformat
+    from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(path, as_version=4)
-    has_state = WIDGET_STATE in nb.metadata.get("widgets", {})
-    if _shows_widgets(nb) and not has_state:
-        raise ValueError(
-            f"{path.name}: shows widgets but holds no saved widget state (metadata.widgets); "
-            "re-execute it with tools/execute_lessons.py so its controls can be rendered"
-        )
-    exporter = HTMLExporter(template_name="lab")
-    if widget_renderer_url:
-        exporter.widget_renderer_url = widget_renderer_url
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": _title(nb, path)}})
-    if has_state:
-        manager = widget_renderer_url or HTML_MANAGER
-        if WIDGET_STATE not in body or manager not in body:
-            raise RuntimeError(f"{path.name}: nbconvert left out the widget state or the widget manager script")
+    static = static_notebook(nb, path.name)
+    exporter = HTMLExporter(
+        template_name="lab",
+        extra_loaders=[DictLoader({"margin_lab_static.html.j2": TEMPLATE})],
+        template_file="margin_lab_static.html.j2",
+    )
+    body, _ = exporter.from_notebook_node(static, resources={"metadata": {"name": _title(nb, path)}})
+    loads = external_resources(body)
+    if loads or WIDGET_VIEW in body or WIDGET_STATE in body:
+        raise RuntimeError(f"{path.name}: the page still needs the network or a widget manager: {loads}")
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{path.stem}.html"
     target.write_text(body, encoding="utf-8")
@@ -106,7 +362,7 @@ def render_index(pages: list[tuple[Path, Path]], out_dir: Path) -> Path:
         '<head><meta charset="utf-8"><title>margin-lab lessons</title></head>',
         "<body>",
         "  <h1>margin-lab: the lessons</h1>",
-        "  <p>Static pages with each lesson's stored outputs and the widgets' initial state. "
+        "  <p>Static pages with each lesson's stored outputs and a snapshot of its widgets as saved. "
         "To move the controls, open the lessons in JupyterLab (Binder, a JupyterHub or <code>make lab</code>).</p>",
         "  <ul>",
         *rows,
@@ -122,10 +378,9 @@ def render_index(pages: list[tuple[Path, Path]], out_dir: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Render lessons to static HTML with their widget state.")
+    parser = argparse.ArgumentParser(description="Render lessons to self-contained static HTML (works offline).")
     parser.add_argument("notebooks", nargs="*", type=Path, help="notebooks (default: lessons/NN_*.ipynb)")
     parser.add_argument("--out", type=Path, default=ROOT / "site", help="output folder (default: site/)")
-    parser.add_argument("--widget-renderer-url", default="", help="URL of the widgets HTML manager (default: unpkg CDN)")
     args = parser.parse_args(argv)
     notebooks = args.notebooks or lesson_notebooks()
     if not notebooks:
@@ -133,7 +388,7 @@ def main(argv: list[str] | None = None) -> int:
     pages = []
     for notebook in notebooks:
         try:
-            page = render_notebook(notebook, args.out, widget_renderer_url=args.widget_renderer_url)
+            page = render_notebook(notebook, args.out)
         except (OSError, ValueError) as error:
             parser.exit(1, f"render_html: error: {error}\n")
         pages.append((notebook, page))

@@ -47,6 +47,9 @@ from .mechanics_data import CostDrift, DistanceTable, cost_drift, liquidation_di
 from .tier_ladder_data import TierLadder, TierPosition, tier_ladder
 from .position import draw_equity_curve, draw_isolated_allocation, draw_liquidation_path
 from .position_data import EquityCurve, IsolatedAllocation, equity_curve, isolated_allocation
+from .choice import draw_liquidation_curve, draw_mode_choice, draw_mode_table
+from .choice_curve_data import LiquidationCurve, liquidation_curve
+from .choice_data import ModeChoice, ModeTable, mode_choice, mode_table, wallet_book
 
 
 __all__ = [
@@ -126,6 +129,16 @@ __all__ = [
     "mark_vs_last",
     "tier_ladder",
     # lesson 6: choosing a mode
+    "LiquidationCurve",
+    "ModeChoice",
+    "ModeTable",
+    "draw_liquidation_curve",
+    "draw_mode_choice",
+    "draw_mode_table",
+    "liquidation_curve",
+    "mode_choice",
+    "mode_table",
+    "wallet_book",
     # lesson 7: venues
     # lesson 8: capstone
 ]

@@ -70,6 +70,7 @@ from ._kit import Explorer, WidgetHandle, dropdown, slider, text_html, toggle
 from .cross import cross_explorer
 from .position import isolated_setup_explorer, leverage_explorer, liquidation_explorer
 from .quiz import MultipleChoice, PredictThenRun, multiple_choice, predict_then_run
+from .choice import ModeChooser, mode_choice_explorer
 
 
 __all__ = [
@@ -93,6 +94,8 @@ __all__ = [
     # lesson 5: cross margin
     "cross_explorer",
     # lesson 6: choosing a mode
+    "ModeChooser",
+    "mode_choice_explorer",
     # lesson 7: venues
     # lesson 8: capstone
 ]
