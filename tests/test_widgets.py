@@ -353,3 +353,16 @@ def test_factories_refuse_starting_values_their_controls_cannot_hold():
         liquidation_explorer(venue="ftx")
     with pytest.raises(ValueError, match=r"value must be in \[1, 100\] for the slider 'Leverage \(x\)', got 150"):
         leverage_explorer(leverage=150)
+
+
+def test_an_explorer_keeps_its_first_layout_when_a_control_moves():
+    import base64
+
+    from margin_lab.widgets import liquidation_explorer
+
+    explorer = liquidation_explorer()
+    first = explorer._positions
+    explorer.set(leverage=25)
+    assert first and explorer._positions == first
+    png = base64.b64decode(explorer.output.outputs[0]["data"]["image/png"])
+    assert png.startswith(b"\x89PNG") and explorer.figure_info().title

@@ -228,6 +228,7 @@ class Explorer(WidgetHandle):
         self._compute, self._draw, self._sync = compute, draw, sync
         self._grid = (nrows, ncols)
         self._quiet = False
+        self._positions: tuple = ()
         self.result: Any = None
         self._info: FigureInfo | None = None
         height = round(FIGSIZE[1] * nrows * DPI) + 12
@@ -275,7 +276,7 @@ class Explorer(WidgetHandle):
     def _render(self) -> ValueError | None:
         try:
             result = self._compute(**self.values())
-            shown = render(self._draw, result, nrows=self._grid[0], ncols=self._grid[1])
+            shown = render(self._draw, result, nrows=self._grid[0], ncols=self._grid[1], positions=self._positions)
         except ValueError as error:
             self.status.value = (
                 "<span style='color: #D55E00'>&#9888; Not drawn: </span>"
@@ -284,6 +285,7 @@ class Explorer(WidgetHandle):
             return error
         self.result = result
         self._info = shown.info
+        self._positions = self._positions or shown.positions  # the first layout is kept
         self.output.outputs = (shown.output(),)
         self.summary.value = text_html(result.summary())
         self.status.value = ""
