@@ -47,9 +47,14 @@ from .mechanics_data import CostDrift, DistanceTable, cost_drift, liquidation_di
 from .tier_ladder_data import TierLadder, TierPosition, tier_ladder
 from .position import draw_equity_curve, draw_isolated_allocation, draw_liquidation_path
 from .position_data import EquityCurve, IsolatedAllocation, equity_curve, isolated_allocation
+from .venues import draw_venue_comparison
+from .venues_data import COMPARED_VENUES, VenueComparison, VenueRow, VenueTable, venue_comparison, venue_label
 from .choice import draw_liquidation_curve, draw_mode_choice, draw_mode_table
 from .choice_curve_data import LiquidationCurve, liquidation_curve
 from .choice_data import ModeChoice, ModeTable, mode_choice, mode_table, wallet_book
+from .capstone import draw_stress_scenarios, draw_stress_test
+from .capstone_data import (DRAFT_PLAN, STRESS_DAYS, ScenarioLoss, ScenarioSet, StressTest, adjust_plan,
+                            scenario_paths, stress_scenarios, stress_test, worst_case_loss)
 
 
 __all__ = [
@@ -140,5 +145,24 @@ __all__ = [
     "mode_table",
     "wallet_book",
     # lesson 7: venues
+    "COMPARED_VENUES",
+    "VenueComparison",
+    "VenueRow",
+    "VenueTable",
+    "draw_venue_comparison",
+    "venue_comparison",
+    "venue_label",
     # lesson 8: capstone
+    "DRAFT_PLAN",
+    "STRESS_DAYS",
+    "ScenarioLoss",
+    "ScenarioSet",
+    "StressTest",
+    "adjust_plan",
+    "draw_stress_scenarios",
+    "draw_stress_test",
+    "scenario_paths",
+    "stress_scenarios",
+    "stress_test",
+    "worst_case_loss",
 ]

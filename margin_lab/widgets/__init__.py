@@ -70,7 +70,9 @@ from ._kit import Explorer, WidgetHandle, dropdown, slider, text_html, toggle
 from .cross import cross_explorer
 from .position import isolated_setup_explorer, leverage_explorer, liquidation_explorer
 from .quiz import MultipleChoice, PredictThenRun, multiple_choice, predict_then_run
+from .venues import venue_explorer
 from .choice import ModeChooser, mode_choice_explorer
+from .capstone import portfolio_planner_explorer
 
 
 __all__ = [
@@ -97,5 +99,7 @@ __all__ = [
     "ModeChooser",
     "mode_choice_explorer",
     # lesson 7: venues
+    "venue_explorer",
     # lesson 8: capstone
+    "portfolio_planner_explorer",
 ]

@@ -1,0 +1,74 @@
+"""Draw step of the lesson 7 figure: one position on every venue preset, side by side.
+
+:func:`draw_venue_comparison` draws a :class:`~margin_lab.plots.venues_data.VenueComparison`
+on one matplotlib axes: no finance, no pyplot, no global settings. Use it through
+:func:`margin_lab.plots.show` in a lesson cell or through
+:func:`margin_lab.widgets.venue_explorer`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ._format import number, percent, price, quantity
+from ._style import fill_style, line_style
+from .venues_data import venue_label
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
+    from .venues_data import VenueComparison
+
+__all__ = ["draw_venue_comparison"]
+
+_LABEL_BOX = {"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.5}
+
+
+def draw_venue_comparison(ax: "Axes", comparison: "VenueComparison") -> None:
+    """Per venue, the price move the position survives before liquidation (a bar labelled with
+    the liquidation price) and the maintenance cushion between liquidation and bankruptcy; the
+    bankruptcy move (the collateral gone, 1/leverage) as a vertical line. A venue that does not
+    take the position shows why; a selected venue is drawn in its own colour (lesson 7).
+
+    Examples
+    --------
+    >>> from margin_lab.plots import render, venue_comparison
+    >>> info = render(draw_venue_comparison, venue_comparison("long", leverage=50)).info
+    >>> info.title
+    'Long 1 BTC at 20,000, 50x: how far each venue lets the price fall'
+    >>> [round(v, 2) for v in info.bar("Move before liquidation").values]  # Kraken spot, Binance: not at 50x
+    [1.01, 1.5, 1.0, 1.01]
+    """
+    c, move = comparison, "fall" if comparison.side.value == "long" else "rise"
+    names = [venue_label(r.key) for r in c.rows]
+    offered = [(i, r) for i, r in enumerate(c.rows) if r.offered]
+    chosen = [(i, r) for i, r in offered if r.key == c.selected]
+    plain = [(i, r) for i, r in offered if r.key != c.selected]
+    bankrupt = 100 * c.bankruptcy_distance
+    for label, items, role in ((f"Move before liquidation ({move})", plain, "loss"),
+                               (f"Selected: {names[chosen[0][0]]}" if chosen else "", chosen, "at_risk")):
+        if not items:
+            continue
+        moves = [100 * r.liquidation_distance for _, r in items]
+        bars = ax.barh([i for i, _ in items], moves, height=0.6, label=label, **fill_style(role))
+        ax.bar_label(bars, labels=[price(r.liquidation_price) for _, r in items], label_type="center",
+                     bbox=_LABEL_BOX, fontsize=8)
+    if offered:
+        ax.barh([i for i, _ in offered], [bankrupt - 100 * r.liquidation_distance for _, r in offered],
+                left=[100 * r.liquidation_distance for _, r in offered], height=0.6,
+                label="Cushion left at liquidation", **fill_style("cushion"))
+    for i, r in enumerate(c.rows):
+        if not r.offered:
+            ax.text(bankrupt * 0.02, i, f"not offered: {r.reason}", va="center", fontsize=8, wrap=True)
+    ax.set_yticks(range(len(names)), names)
+    ax.set_ylim(len(names) - 0.5, -0.5)
+    ax.axvline(bankrupt, label=f"Bankruptcy, collateral gone ({percent(c.bankruptcy_distance)})",
+               **line_style("bankruptcy"))
+    ax.set_xlim(0, bankrupt * 1.08)
+    ax.grid(axis="y", visible=False)
+    side = c.side.value.capitalize()
+    ax.set_title(f"{side} {quantity(c.size)} {c.base} at {number(c.entry_price, 0)}, {c.leverage:g}x: "
+                 f"how far each venue lets the price {move}", loc="left")
+    ax.set_xlabel(f"Price {move} from the entry before liquidation (%)")
+    ax.set_ylabel("Venue preset")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, borderaxespad=0.0)
