@@ -49,6 +49,9 @@ from .position import draw_equity_curve, draw_isolated_allocation, draw_liquidat
 from .position_data import EquityCurve, IsolatedAllocation, equity_curve, isolated_allocation
 from .venues import draw_venue_comparison
 from .venues_data import COMPARED_VENUES, VenueComparison, VenueRow, VenueTable, venue_comparison, venue_label
+from .manage import draw_managed_position, draw_margin_level
+from .manage_data import ManagedPosition, collateral_to_survive, managed_position
+from .manage_paths import MANAGE_PATHS, manage_path
 from .choice import draw_liquidation_curve, draw_mode_choice, draw_mode_table
 from .choice_curve_data import LiquidationCurve, liquidation_curve
 from .choice_data import ModeChoice, ModeTable, mode_choice, mode_table, wallet_book
@@ -106,6 +109,13 @@ __all__ = [
     "leverage_table",
     "margin_conventions",
     # lesson 4: managing an isolated position
+    "MANAGE_PATHS",
+    "ManagedPosition",
+    "collateral_to_survive",
+    "draw_managed_position",
+    "draw_margin_level",
+    "manage_path",
+    "managed_position",
     # lesson 5: cross margin
     "Backstop",
     "CrossVsIsolated",

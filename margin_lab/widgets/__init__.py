@@ -68,6 +68,7 @@ from __future__ import annotations
 
 from ._kit import Explorer, WidgetHandle, dropdown, slider, text_html, toggle
 from .cross import cross_explorer
+from .manage import position_manager_explorer
 from .position import isolated_setup_explorer, leverage_explorer, liquidation_explorer
 from .quiz import MultipleChoice, PredictThenRun, multiple_choice, predict_then_run
 from .venues import venue_explorer
@@ -93,6 +94,7 @@ __all__ = [
     "leverage_explorer",
     "liquidation_explorer",
     # lesson 4: managing an isolated position
+    "position_manager_explorer",
     # lesson 5: cross margin
     "cross_explorer",
     # lesson 6: choosing a mode
