@@ -178,8 +178,11 @@ def new_figure(nrows: int = 1, ncols: int = 1) -> tuple["Figure", Any]:
     return fig, axes
 
 
-def figure_png(fig: "Figure") -> bytes:
+def figure_png(fig: "Figure", *, quick: bool = False) -> bytes:
     """The figure as PNG bytes, identical on every run (no software or date stamp).
+
+    ``quick`` uses zlib's fastest level (a larger file, ~15 ms less per figure): for an
+    explorer's callback renders, which live only in the widget, not in a stored notebook.
 
     >>> fig, ax = new_figure()
     >>> figure_png(fig)[:8]
@@ -187,7 +190,8 @@ def figure_png(fig: "Figure") -> bytes:
     """
     buffer = io.BytesIO()
     with house_style():
-        fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+        fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None},
+                    pil_kwargs={"compress_level": 1} if quick else {})
     return buffer.getvalue()
 
 
@@ -263,7 +267,7 @@ def render(
         draw(axes, result, **draw_options)
         if positions and len(positions) != len(fig.axes):
             fig.set_layout_engine("constrained")
-        png = figure_png(fig)
+        png = figure_png(fig, quick=bool(positions))
         info = figure_info(fig)
         text = figure_text(fig)
         laid_out = tuple(tuple(float(v) for v in ax.get_position().bounds) for ax in fig.axes)
