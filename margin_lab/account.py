@@ -146,6 +146,11 @@ class Account:
         return {symbol: self._snapshot(h) for symbol, h in self._positions.items()}
 
     @property
+    def symbols(self) -> tuple[str, ...]:
+        """The open positions' symbols, in opening order (cheaper than :attr:`positions`)."""
+        return tuple(self._positions)
+
+    @property
     def events(self) -> tuple[Event, ...]:
         """Every margin call and liquidation so far, oldest first."""
         return tuple(self._events)

@@ -297,7 +297,7 @@ def replay(
             account.open_isolated(leg.symbol, leg.side, leg.size, entry, collateral, leg.maintenance, leg.leverage)
         else:
             account.open_cross(leg.symbol, leg.side, leg.size, entry, leg.maintenance, leg.leverage)
-    account.update({s: closes[s][0] for s in account.positions})
+    account.update({s: closes[s][0] for s in account.symbols})
     records = [_record(account, 0, 0.0, (), ())]
 
     for step in range(1, steps):
@@ -305,11 +305,11 @@ def replay(
         notes: list[str] = []
         _stops(account, legs, closes, lows, highs, step, notes)
         for extremes in (lows, highs):
-            if extremes is not None and account.positions:
-                events += account.update({s: extremes[s][step] for s in account.positions})
-        events += account.update({s: closes[s][step] for s in account.positions})
-        if funding_rate and account.positions:
-            for symbol in account.positions:
+            if extremes is not None and account.symbols:
+                events += account.update({s: extremes[s][step] for s in account.symbols})
+        events += account.update({s: closes[s][step] for s in account.symbols})
+        if funding_rate and account.symbols:
+            for symbol in account.symbols:
                 account.pay_funding(symbol, funding_rate)
             events += account.update()
         _rule(account, portfolio, events, notes)
@@ -352,6 +352,8 @@ def _record(account: Account, step: int, time: float, events, notes) -> StepReco
 
 
 def _stops(account, legs, closes, lows, highs, step, notes) -> None:
+    if not any(legs[s].stop_loss or legs[s].take_profit for s in account.symbols):
+        return
     for symbol, position in list(account.positions.items()):
         leg = legs[symbol]
         long = position.side is Side.LONG
@@ -396,7 +398,7 @@ def _rule(account, portfolio, events, notes) -> None:
 
 
 def _act(account, action: Action, price: float, notes) -> None:
-    if action.symbol not in account.positions:
+    if action.symbol not in account.symbols:
         notes.append(f"{action.kind} {action.symbol} skipped: the position is no longer open.")
         return
     try:
