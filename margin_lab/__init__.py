@@ -125,4 +125,6 @@ __all__ = [
     "position_equity",
     "tiered_liquidation_price",
     "unrealized_pnl",
+    # loaded on first use (NumPy): simulation, price paths, scenarios
+    *_LAZY,
 ]

@@ -87,7 +87,11 @@ class Account:
     balance : float
         Opening wallet balance in quote currency, > 0 (recorded as a deposit).
     fee_rate : float
-        Taker fee as a fraction of the traded value (0.0005 = 0.05 %), in [0, 1).
+        Taker fee as a fraction of the traded value (0.0005 = 0.05 %), in [0, 1), charged on
+        every open and close. A venue preset's ``taker_fee_rate`` is its published base rate,
+        for reference: it is not charged unless passed here
+        (``Account(10_000, venue=v, fee_rate=v.taker_fee_rate)``), so a lesson can switch fees
+        on and off without changing the venue's other rules.
     venue : Venue or None
         The rules (leverage cap, basis, warning level, cushion, modes, opening and rollover
         fees); None for :func:`generic_venue`. Presets live in :mod:`margin_lab.venues`.

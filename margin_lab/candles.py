@@ -130,6 +130,17 @@ _KRAKEN = ("timestamp", "open", "high", "low", "close", "volume", "trades")
 _TIME_NAMES = ("timestamp", "time", "date")
 
 
+def _decoded_lines(handle, label: str):
+    """The file's lines as text, failing with the file name and line number on bytes that are
+    not UTF-8 (a byte-order mark at the start is dropped)."""
+    for n, raw in enumerate(handle, start=1):
+        try:
+            yield raw.decode("utf-8-sig" if n == 1 else "utf-8")
+        except UnicodeDecodeError as error:
+            raise ValueError(f"{label} line {n}: not UTF-8 text (byte {raw[error.start:error.start + 1]!r} "
+                             f"at column {error.start + 1}); save the file as UTF-8 CSV") from None
+
+
 def load_ohlc(
     path: str | os.PathLike,
     layout: str = "kraken",
@@ -184,8 +195,8 @@ def load_ohlc(
         raise ValueError(f"time_unit must be 's' (unix seconds) or 'ms' (milliseconds), got {time_unit!r}")
     label = os.fspath(path)
     rows, lines, columns = [], [], None
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle)
+    with open(path, "rb") as handle:
+        reader = csv.reader(_decoded_lines(handle, label))
         for fields in reader:
             n = reader.line_num
             if not any(f.strip() for f in fields):

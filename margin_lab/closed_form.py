@@ -47,7 +47,8 @@ def _single_position(side, leverage, maintenance_rate, annual_volatility, days, 
     leverage = require_range("leverage", leverage, 0.0, MAX_LEVERAGE, low_open=True)
     rate = require_fraction("maintenance_rate", maintenance_rate)
     _require_rate_below_initial(rate, leverage)
-    volatility = require_non_negative("annual_volatility", annual_volatility, hint="a fraction per year: 0.8 = 80 %")
+    # Above 5 (500 % a year) it is almost surely a percentage typed as a number: refused, as in paths.
+    volatility = require_range("annual_volatility", annual_volatility, 0.0, 5.0, hint="a fraction per year: 0.8 = 80 %")
     days = require_positive("days", days)
     drift = require_number("drift", drift, hint="annual drift as a fraction: 0.1 = 10 % a year")
     return side.sign, _log_barrier(side.sign, leverage, rate), volatility, days / DAYS_PER_YEAR, drift

@@ -343,8 +343,9 @@ def liquidation_price(
     size : float
         Q in base units, > 0.
     collateral : float
-        M in quote currency, >= 0: the isolated margin, or for cross the wallet minus the
-        other positions' maintenance margin plus their unrealised P&L.
+        M in quote currency, > 0: the isolated margin, or for cross the wallet minus the
+        other positions' maintenance margin plus their unrealised P&L. A position with no
+        collateral left is already bankrupt: there is no price to compute.
     maintenance_rate : float
         r, a fraction in [0, 1) (0.005 = 0.5 %).
     maintenance_amount : float
@@ -365,7 +366,7 @@ def liquidation_price(
     Raises
     ------
     ValueError, TypeError
-        For an unknown side or basis, a non-positive size or price, a negative collateral,
+        For an unknown side or basis, a non-positive size, price or collateral,
         NaN/inf anywhere, rates outside [0, 1), or rate + fee >= 1.
 
     Notes
@@ -415,7 +416,7 @@ def liquidation_price(
     basis = require_choice("basis", basis, Basis)
     entry_price = require_positive("entry_price", entry_price)
     size = require_positive("size", size)
-    collateral = require_non_negative("collateral", collateral)
+    collateral = require_positive("collateral", collateral)
     rate = require_fraction("maintenance_rate", maintenance_rate)
     amount = require_non_negative("maintenance_amount", maintenance_amount)
     fee = require_fraction("fee_rate", fee_rate)
@@ -462,7 +463,7 @@ def bankruptcy_price(side: str | Side, entry_price: float, size: float, collater
     side = require_choice("side", side, Side)
     entry_price = require_positive("entry_price", entry_price)
     size = require_positive("size", size)
-    collateral = require_non_negative("collateral", collateral)
+    collateral = require_positive("collateral", collateral)
     return _positive_or_none(_bankruptcy_price_kernel(side.sign, entry_price, size, collateral))
 
 

@@ -58,6 +58,9 @@ class MaintenanceSchedule:
     """
 
     def __init__(self, tiers: Iterable[Sequence[float]]):
+        if isinstance(tiers, (str, bytes)) or not hasattr(tiers, "__iter__"):
+            raise TypeError(f"tiers must be a list of (floor_notional, rate) pairs, got {tiers!r}; "
+                            f"for one rate use MaintenanceSchedule.fixed(rate)")
         rows = list(tiers)
         if not rows:
             raise ValueError("tiers must hold at least one (floor_notional, rate) pair, got []")

@@ -200,3 +200,17 @@ def test_the_sample_is_a_year_of_daily_candles_in_kraken_layout(tmp_path):
 def test_the_candle_names_are_still_importable_from_scenarios():
     for name in candles.__all__:
         assert getattr(scenarios, name) is getattr(candles, name) and name in scenarios.__all__, name
+
+
+def test_a_file_that_is_not_utf8_names_the_file_and_the_line(tmp_path):
+    path = tmp_path / "latin.csv"
+    path.write_bytes(f"{GOOD[0]}\n{GOOD[1]}\n1700172800,101,103,90,92,20,77 \xe9t\xe9\n".encode("latin-1"))
+    with pytest.raises(ValueError) as caught:
+        load_ohlc(path)
+    assert str(caught.value).startswith(f"{path} line 3: not UTF-8 text"), str(caught.value)
+
+
+def test_a_utf8_file_with_a_byte_order_mark_loads(tmp_path):
+    path = tmp_path / "bom.csv"
+    path.write_bytes(("\ufeff" + "\n".join(GOOD) + "\n").encode("utf-8"))
+    assert len(load_ohlc(path).close) == len(GOOD)

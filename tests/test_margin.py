@@ -196,6 +196,7 @@ GOOD = dict(side="long", entry_price=20_000, size=1, collateral=400, maintenance
         ("size", -1, ValueError),
         ("size", float("inf"), ValueError),
         ("collateral", -1, ValueError),
+        ("collateral", 0, ValueError),
         ("collateral", float("nan"), ValueError),
         ("maintenance_rate", 0.5 * 100, ValueError),
         ("maintenance_rate", -0.01, ValueError),
@@ -241,3 +242,8 @@ def test_bad_input_messages_show_the_value_and_the_rule():
 def test_every_formula_refuses_bad_input_with_a_value_error(call):
     with pytest.raises(ValueError):
         call()
+
+
+def test_a_bankruptcy_price_needs_collateral_above_zero():
+    with pytest.raises(ValueError, match="collateral must be a finite number > 0, got 0"):
+        bankruptcy_price("long", entry_price=100, size=1, collateral=0)

@@ -404,3 +404,11 @@ def test_a_subnormal_volatility_gives_the_deterministic_answer_not_a_division_by
     # Found by hypothesis: sigma = 3.9e-218 squares to 0.0.
     assert liquidation_probability_exact("long", 2.0, 0.25, 3.9e-218, 1) == 0.0
     assert liquidation_probability_exact("long", 2.0, 0.25, 3.9e-218, 1, steps_per_day=1) == 0.0
+
+
+def test_a_volatility_typed_as_a_percentage_is_refused_by_every_probability():
+    from margin_lab import liquidation_probability, liquidation_probability_exact
+
+    for probability in (liquidation_probability, liquidation_probability_exact):
+        with pytest.raises(ValueError, match=r"annual_volatility must be in \[0, 5\].*got 60"):
+            probability("long", 10, 0.005, 60, 30)

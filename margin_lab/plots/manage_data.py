@@ -79,7 +79,7 @@ def collateral_to_survive(
     >>> from margin_lab import liquidation_price
     >>> round(liquidation_price("long", 20_000, 1, 3_085, 0.005), 2)
     17000.0
-    >>> collateral_to_survive("short", 20_000, 1, survive_price=23_000, maintenance_rate=0.005)
+    >>> round(collateral_to_survive("short", 20_000, 1, survive_price=23_000, maintenance_rate=0.005), 2)
     3115.0
     """
     side = require_choice("side", side, Side)
