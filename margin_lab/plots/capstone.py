@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._format import number
-from ._style import PALETTE, fill_style, line_style
+from ._style import PALETTE, fill_style, line_style, nice_limits
 from .position import _legend_outside, _thousands
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -94,7 +94,7 @@ def _draw_losses(ax: "Axes", test: "StressTest") -> None:
         highest = max(highest, test.plan.balance)
     ax.axhline(0.0, **line_style("zero"))
     lowest = min([0.0, *(o.final_loss for o in test.outcomes)])
-    ax.set_ylim(lowest * 1.15, highest * 1.18)
+    ax.set_ylim(*nice_limits(lowest * 1.15, highest * 1.18, pad=0))
     ax.set_xticks(range(len(names)))
     ax.set_xticklabels([f"{n.capitalize()}{' (below)' if n == test.selected else ''}" for n in names])
     within = len(names) - len(test.failed)
@@ -119,7 +119,8 @@ def _draw_equity(ax: "Axes", test: "StressTest") -> None:
         equity = [shown.equity[shown.times.index(d)] for d in days]
         names = ", ".join(f"{e.symbol} ({e.margin_mode.value})" for e in shown.liquidations)
         ax.plot(days, equity, label=f"Liquidated: {names}", **line_style("event"))
-    ax.set_ylim(-0.04 * shown.start_value, shown.start_value * 1.12 + max(0.0, max(shown.equity) - shown.start_value))
+    ax.set_ylim(*nice_limits(-0.04 * shown.start_value,
+                             shown.start_value * 1.12 + max(0.0, max(shown.equity) - shown.start_value), pad=0))
     ax.set_xlim(shown.times[0], shown.times[-1])
     ax.set_title(f"{shown.scenario.capitalize()}: account equity day by day ({len(shown.times) - 1} days)",
                  loc="left")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._format import number, percent
-from ._style import PALETTE, line_style
+from ._style import PALETTE, line_style, nice_limits
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -169,7 +169,7 @@ def draw_mode_choice(axes: Any, choice: "ModeChoice") -> None:
     _grouped(right, labels, isolated, cross, legend=True)
     from matplotlib.ticker import FixedLocator
 
-    right.set_ylim(min(min(isolated), min(cross), 0.0) * 1.3 - 2, 128)
+    right.set_ylim(nice_limits(min(min(isolated), min(cross), 0.0) * 1.3 - 2, 0.0, pad=0)[0], 128)
     right.yaxis.set_major_locator(FixedLocator([0, 25, 50, 75, 100]))  # nothing above 100 % to mark
     right.set_title(f"{_SHORT_KIND[choice.kind]}, {choice.leverage:g}x", loc="left")
     right.set_ylabel("% of paths or of capital")

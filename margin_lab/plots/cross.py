@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import MarginMode
 from ._format import number, price
-from ._style import line_style, show
+from ._style import line_style, nice_limits, show
 from .position import _thousands
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -63,9 +63,7 @@ def draw_cross_vs_isolated(axes: Any, result: "CrossVsIsolated") -> None:
     right.sharey(left)
     right.tick_params(labelleft=False)
     values = [v for track in result.tracks for v in (*track.equity, track.floor, track.start_value)]
-    low, high = min(values), max(values)
-    pad = 0.06 * (high - low or high or 1.0)
-    left.set_ylim(low - pad, high + pad)
+    left.set_ylim(*nice_limits(min(values), max(values)))
     left.set_ylabel(f"Account equity ({result.quote})")
     _thousands(left, "y")
     left.figure.suptitle(f"{result.scenario.capitalize()}: {result.label} at {result.leverage:g}x, "

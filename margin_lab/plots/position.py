@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ._format import number, percent, price, quantity
-from ._style import fill_style, line_style
+from ._style import fill_style, line_style, nice_limits
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -99,7 +99,7 @@ def draw_isolated_allocation(ax: "Axes", allocation: "IsolatedAllocation") -> No
         if width >= 0.06 * a.balance:
             ax.bar_label(bars, labels=[number(width, 0)], label_type="center",
                          bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.5})
-    ax.set_xlim(0, a.balance * 1.02)
+    ax.set_xlim(0, nice_limits(0, a.balance * 1.02, pad=0)[1])
     ax.invert_yaxis()
     at_risk = f"{number(a.at_risk, 0)} of {number(a.balance, 0)} {q} at risk"
     ax.set_title(f"Isolated {a.leverage:g}x {a.side.value}: {at_risk}", loc="left")

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Iterator
 
 from .._checks import require_text
+from ..plots._frames import FrameCache
 from ..plots._info import FigureInfo
 from ..plots._style import FIGSIZE, DPI, render
 
@@ -229,6 +230,7 @@ class Explorer(WidgetHandle):
         self._grid = (nrows, ncols)
         self._quiet = False
         self._positions: tuple = ()
+        self._frames = FrameCache()
         self.result: Any = None
         self._info: FigureInfo | None = None
         height = round(FIGSIZE[1] * nrows * DPI) + 12
@@ -276,7 +278,8 @@ class Explorer(WidgetHandle):
     def _render(self) -> ValueError | None:
         try:
             result = self._compute(**self.values())
-            shown = render(self._draw, result, nrows=self._grid[0], ncols=self._grid[1], positions=self._positions)
+            shown = render(self._draw, result, nrows=self._grid[0], ncols=self._grid[1],
+                           positions=self._positions, frames=self._frames)
         except ValueError as error:
             self.status.value = (
                 "<span style='color: #D55E00'>&#9888; Not drawn: </span>"

@@ -1,0 +1,104 @@
+"""The frame cache draws the same picture as matplotlib's full draw, and reuses only equal frames."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+
+from margin_lab.plots._frames import FrameCache
+from margin_lab.plots._style import house_style, line_style, new_figure, nice_limits
+
+
+def _figure(height: float, *, ylim=(0, 10), title="Price"):
+    fig, (left, right) = new_figure(ncols=2)
+    fig.set_layout_engine("none")
+    for ax in (left, right):
+        ax.plot([0, 1, 2], [1, height, 2], label=f"Price {height}", **line_style("price"))
+        ax.axhline(height / 2, label="Liquidation", **line_style("liquidation"))
+        ax.set(xlim=(0, 2), ylim=ylim, title=f"{title} {height}", xlabel="Time (days)", ylabel="Price (USDT)")
+        ax.legend(loc="upper left")
+    fig.suptitle(f"Two panels at {height}")
+    return fig
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"), dtype=int)
+
+
+def _full_draw(fig) -> np.ndarray:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return _pixels(buffer.getvalue())
+
+
+@pytest.mark.parametrize("height", [3.0, 7.5])
+def test_a_cached_frame_gives_the_picture_a_full_draw_gives(height):
+    cache = FrameCache()
+    with house_style():
+        cache.png(_figure(1.0))  # draws and keeps the frame
+        reused = _pixels(cache.png(_figure(height)))
+        expected = _full_draw(_figure(height))
+    assert cache.hits == 1 and cache.misses == 1
+    assert reused.shape == expected.shape
+    differing = np.any(reused != expected, axis=2).mean()
+    # Only where a data line crosses a spine may the two differ (the spine is in the frame).
+    assert differing < 0.002, f"{differing:.4%} of pixels differ"
+
+
+def test_a_changed_frame_is_drawn_again_not_reused():
+    cache = FrameCache()
+    with house_style():
+        first = _pixels(cache.png(_figure(3.0)))
+        other = _pixels(cache.png(_figure(3.0, ylim=(0, 20))))
+        expected = _full_draw(_figure(3.0, ylim=(0, 20)))
+    assert (cache.hits, cache.misses) == (0, 2)
+    assert np.any(first != other)
+    assert np.any(other != expected, axis=2).mean() < 0.002
+
+
+def test_the_cache_keeps_only_its_size_in_frames():
+    cache = FrameCache(size=2)
+    with house_style():
+        for top in (10, 20, 30, 10):
+            cache.png(_figure(3.0, ylim=(0, top)))
+    assert (cache.hits, cache.misses) == (0, 4)  # 10 was pushed out by 20 and 30
+
+
+def test_a_figure_with_a_layout_engine_is_refused():
+    fig, _ = new_figure()
+    with pytest.raises(ValueError, match="fig must have no layout engine"):
+        FrameCache().png(fig)
+
+
+def test_cache_size_must_be_a_positive_count():
+    with pytest.raises(ValueError, match="size"):
+        FrameCache(size=0)
+
+
+@pytest.mark.parametrize(
+    "low, high, pad",
+    [(-600.0, 10_600.0, 0.06), (0.0, 9.5, 0.0), (0.013, 0.0171, 0.06), (-5.6, 0.0, 0.0), (123.0, 123.0, 0.06)],
+)
+def test_nice_limits_contain_the_padded_data_and_sit_on_a_round_step(low, high, pad):
+    bottom, top = nice_limits(low, high, pad=pad)
+    span = high - low or abs(high)
+    assert bottom <= low - pad * span + 1e-9 and top >= high + pad * span - 1e-9
+    units = [m * 10.0**k for k in range(-4, 6) for m in (1, 2, 2.5, 5)]
+    on_step = [u for u in units if all(abs(v / u - round(v / u)) < 1e-6 for v in (bottom, top))]
+    assert any((top - bottom) / u <= 8 + 2 for u in on_step), f"{(bottom, top)} is not on a round step"
+
+
+def test_explorer_callbacks_reuse_the_frame_when_the_axes_stay_put():
+    from margin_lab.widgets import liquidation_explorer
+
+    explorer = liquidation_explorer()
+    before = explorer.output.outputs[0]["data"]["image/png"]
+    explorer.set(maintenance_rate=0.01)
+    explorer.set(maintenance_rate=0.02)
+    after = explorer.output.outputs[0]["data"]["image/png"]
+    assert explorer._frames.hits >= 1
+    assert after != before
