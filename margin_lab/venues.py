@@ -228,7 +228,10 @@ HYPERLIQUID = Venue(
     isolated_available=True,
     cross_available=True,
     can_switch_open_position=False,
-    cushion_forfeited=True,
+    # A market liquidation closes through the order book and, with no clearance fee, leaves what
+    # is left with the trader; the maintenance margin is kept only in a backstop liquidation
+    # (Hyperliquid docs, trading/liquidations), which this preset leaves out.
+    cushion_forfeited=False,
     warning_level=1.5,
     funding_interval_hours=1.0,
     sources=("Hyperliquid docs trading/liquidations", "trading/margining", "trading/margin-tiers", "trading/funding", "REFERENCE.md §2"),
@@ -237,9 +240,11 @@ HYPERLIQUID = Venue(
         "maintenance rate = 1 / (2 x max leverage): 1 % at 50x",
         "cross by default; cross liquidation price independent of the leverage setting",
         "hourly funding",
+        "market liquidation through the book: no clearance fee, the cushion stays with the trader",
     ),
     leaves_out=(
-        "backstop liquidation below 2/3 of maintenance (takes all cross positions and margin)",
+        "backstop liquidation below 2/3 of maintenance (takes all cross positions and cross margin, "
+        "and keeps the maintenance margin)",
         "margin tiers for large positions",
         "the front-end's refusal to switch modes is modelled; the API may differ",
     ),

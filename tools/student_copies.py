@@ -52,6 +52,9 @@ def student_copy(lesson: NotebookNode, lesson_name: str) -> NotebookNode:
     for cell in nb.cells:
         if SOLUTION_TAG in cell.metadata.get("tags", []):
             _blank_out(cell)
+        elif cell.cell_type == "markdown" and "](../" in cell.source:
+            # The copy sits one folder deeper: a link out of lessons/ needs one more "../".
+            cell.source = cell.source.replace("](../", "](../../")
     note = v4.new_markdown_cell(
         f"> **Student copy.** Answer cells are empty: write your answer where it says so and run "
         f"the cell. The lesson with its answers is [{lesson_name}](../{lesson_name})."
