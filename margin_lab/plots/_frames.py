@@ -112,8 +112,23 @@ class FrameCache:
     def __init__(self, size: int = 8):
         self.size = require_count("size", size)
         self._frames: OrderedDict[Hashable, tuple[Any, list]] = OrderedDict()
+        self._renderer: tuple[Hashable, Any] | None = None
         self.hits = 0
         self.misses = 0
+
+    def _reuse_renderer(self, canvas: Any) -> None:
+        """Give a fresh canvas the renderer of the last one of the same size and resolution.
+
+        matplotlib caches text measurements per renderer, so a new renderer per render measures
+        every tick label and legend entry again; one renderer for all of an explorer's renders
+        measures each text once. (``FigureCanvasAgg.get_renderer`` reuses ``canvas.renderer``
+        when ``canvas._lastKey`` matches the figure's size and dpi.)
+        """
+        width, height = canvas.figure.bbox.size
+        key = (width, height, canvas.figure.dpi)
+        if self._renderer is not None and self._renderer[0] == key:
+            canvas.renderer, canvas._lastKey = self._renderer[1], key
+        self._renderer = (key, canvas.get_renderer())
 
     def png(self, fig: "Figure") -> bytes:
         """Render ``fig`` (laid out already, no layout engine) to PNG bytes, reusing a frame.
@@ -127,6 +142,7 @@ class FrameCache:
         if fig.get_layout_engine() is not None and type(fig.get_layout_engine()).__name__ != "PlaceHolderLayoutEngine":
             raise ValueError(f"fig must have no layout engine (a fixed layout), got {fig.get_layout_engine()!r}")
         canvas = fig.canvas
+        self._reuse_renderer(canvas)
         key = _frame_key(fig)
         cached = self._frames.get(key)
         foreground = _foreground(fig)
@@ -144,7 +160,6 @@ class FrameCache:
         else:
             self.hits += 1
             self._frames.move_to_end(key)
-            canvas.get_renderer()  # a fresh canvas makes its renderer on first use
             canvas.restore_region(cached[0])
             for ax, places in zip(fig.axes, cached[1]):
                 for title, place in zip(_titles(ax), places):
