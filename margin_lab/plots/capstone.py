@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._format import number
-from ._style import PALETTE, fill_style, line_style, nice_limits
+from ._style import PALETTE, fill_style, fixed_ticks, line_style, nice_limits
 from .position import _legend_outside, _thousands
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -95,8 +95,7 @@ def _draw_losses(ax: "Axes", test: "StressTest") -> None:
     ax.axhline(0.0, **line_style("zero"))
     lowest = min([0.0, *(o.final_loss for o in test.outcomes)])
     ax.set_ylim(*nice_limits(lowest * 1.15, highest * 1.18, pad=0))
-    ax.set_xticks(range(len(names)))
-    ax.set_xticklabels([f"{n.capitalize()}{' (below)' if n == test.selected else ''}" for n in names])
+    fixed_ticks(ax.xaxis, range(len(names)), [f"{n.capitalize()}{' (below)' if n == test.selected else ''}" for n in names])
     within = len(names) - len(test.failed)
     ax.set_title(f"Worst loss per scenario vs a {number(test.budget, 0)} {q} budget: within it in {within} of "
                  f"{len(names)}", loc="left")

@@ -9,10 +9,12 @@ orange with ``..`` for cross (Okabe-Ito colours, a hatch each, so colour is neve
 
 from __future__ import annotations
 
+import math
+
 from typing import TYPE_CHECKING, Any
 
 from ._format import number, percent
-from ._style import PALETTE, line_style, nice_limits
+from ._style import PALETTE, fixed_ticks, line_style
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -97,7 +99,7 @@ def _grouped(ax: "Axes", labels: list[str], isolated: list[float], cross: list[f
         bars = ax.bar([i + shift for i in positions], values, width=width, label=name.capitalize(),
                       **MODE_FILL[name])
         ax.bar_label(bars, labels=[number(v, decimals) for v in values], fontsize=7.5, padding=1.5)
-    ax.set_xticks(list(positions), labels, fontsize=8.5)
+    fixed_ticks(ax.xaxis, positions, labels, fontsize=8.5)
     ax.axhline(0.0, **line_style("zero"))
     ax.grid(axis="x", visible=False)
     _percent_axis(ax)
@@ -169,7 +171,8 @@ def draw_mode_choice(axes: Any, choice: "ModeChoice") -> None:
     _grouped(right, labels, isolated, cross, legend=True)
     from matplotlib.ticker import FixedLocator
 
-    right.set_ylim(nice_limits(min(min(isolated), min(cross), 0.0) * 1.3 - 2, 0.0, pad=0)[0], 128)
+    # Room below zero for a gain's bar and its label, in whole steps of 10 % so the axes stay put.
+    right.set_ylim(-10 * math.ceil((-min(min(isolated), min(cross), 0.0) * 1.3 + 2) / 10), 128)
     right.yaxis.set_major_locator(FixedLocator([0, 25, 50, 75, 100]))  # nothing above 100 % to mark
     right.set_title(f"{_SHORT_KIND[choice.kind]}, {choice.leverage:g}x", loc="left")
     right.set_ylabel("% of paths or of capital")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import MarginMode
 from ._format import number, price
-from ._style import line_style, nice_limits, show
+from ._style import fixed_ticks, line_style, nice_limits, show
 from .position import _thousands
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -93,7 +93,7 @@ def draw_leverage_settings(ax: "Axes", result: "LeverageSettings") -> None:
             **line_style("liquidation"), marker="s")
     ax.axhline(r.entry_price, label=f"Entry {price(r.entry_price)}", **line_style("entry"))
     ax.set_xscale("log")
-    ax.set_xticks(levels, [f"{lev:g}x" for lev in levels])
+    fixed_ticks(ax.xaxis, levels, [f"{lev:g}x" for lev in levels])
     ax.minorticks_off()
     ax.set_title(f"{r.side.value.capitalize()} liquidation price vs the leverage setting "
                  f"({number(r.balance, 0)} {q} wallet)", loc="left")

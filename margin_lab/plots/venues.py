@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ._format import number, percent, price, quantity
-from ._style import fill_style, line_style, nice_limits
+from ._style import fill_style, fixed_ticks, line_style, nice_limits
 from .venues_data import venue_label
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -60,7 +60,7 @@ def draw_venue_comparison(ax: "Axes", comparison: "VenueComparison") -> None:
     for i, r in enumerate(c.rows):
         if not r.offered:
             ax.text(bankrupt * 0.02, i, f"not offered: {r.reason}", va="center", fontsize=8, wrap=True)
-    ax.set_yticks(range(len(names)), names)
+    fixed_ticks(ax.yaxis, range(len(names)), names)
     ax.set_ylim(len(names) - 0.5, -0.5)
     ax.axvline(bankrupt, label=f"Bankruptcy, collateral gone ({percent(c.bankruptcy_distance)})",
                **line_style("bankruptcy"))
