@@ -102,3 +102,23 @@ def test_explorer_callbacks_reuse_the_frame_when_the_axes_stay_put():
     after = explorer.output.outputs[0]["data"]["image/png"]
     assert explorer._frames.hits >= 1
     assert after != before
+
+
+@pytest.mark.parametrize("nrows, ncols", [(1, 1), (1, 2), (2, 1), (2, 2)])
+def test_a_copied_blank_figure_draws_exactly_what_a_new_one_draws(nrows, ncols):
+    from margin_lab.plots._style import _copied_figure
+
+    def drawn(make):
+        with house_style():
+            fig, axes = make(nrows, ncols)
+            for i, ax in enumerate(np.atleast_1d(axes).flat):
+                ax.plot([0, 1, 2], [1, 3 + i, 2], label="Price", **line_style("price"))
+                ax.set(title=f"Panel {i}", xlabel="Time (days)", ylabel="Price (USDT)")
+                ax.legend()
+            return np.shape(axes), _full_draw(fig)
+
+    fresh_shape, fresh = drawn(new_figure)
+    for _ in range(2):  # the first call makes the blank, the second copies it
+        copied_shape, copied = drawn(_copied_figure)
+        assert copied_shape == fresh_shape
+        assert np.array_equal(copied, fresh)
