@@ -139,8 +139,11 @@ class FrameCache:
         """
         from PIL import Image
 
-        if fig.get_layout_engine() is not None and type(fig.get_layout_engine()).__name__ != "PlaceHolderLayoutEngine":
-            raise ValueError(f"fig must have no layout engine (a fixed layout), got {fig.get_layout_engine()!r}")
+        from matplotlib.layout_engine import PlaceHolderLayoutEngine
+
+        engine = fig.get_layout_engine()
+        if engine is not None and not isinstance(engine, PlaceHolderLayoutEngine):
+            raise ValueError(f"fig must have no layout engine (a fixed layout), got {engine!r}")
         canvas = fig.canvas
         self._reuse_renderer(canvas)
         key = _frame_key(fig)
