@@ -113,6 +113,8 @@ class FrameCache:
         self.size = require_count("size", size)
         self._frames: OrderedDict[Hashable, tuple[Any, list]] = OrderedDict()
         self._renderer: tuple[Hashable, Any] | None = None
+        #: Legend pixels by legend, kept by :mod:`margin_lab.plots._legends`.
+        self.legends: OrderedDict[Hashable, tuple[int, int, Any]] = OrderedDict()
         self.hits = 0
         self.misses = 0
 

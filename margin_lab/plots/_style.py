@@ -102,6 +102,10 @@ def _rc() -> dict[str, Any]:
         "font.family": "DejaVu Sans",  # ships with matplotlib: the same glyphs on every machine
         "font.size": 10,
         "axes.titlesize": 11,
+        # Titles sit just above the axes (none of our axes has ticks on top). Left unset,
+        # matplotlib measures the x-axis of every axes sharing x to place each title: about
+        # 20 ms per axes in every full draw on this project's machine.
+        "axes.titley": 1.0,
         "axes.labelsize": 10,
         "legend.fontsize": 8.5,
         "legend.framealpha": 0.9,
@@ -345,6 +349,8 @@ def render(
     """
     with house_style():
         fig, axes = _copied_figure(nrows, ncols) if frames is not None else new_figure(nrows, ncols)
+        if frames is not None:
+            fig._margin_lab_frames = frames  # an explorer's figure: quick legends (plots._legends)
         if positions and len(positions) == len(fig.axes):
             fig.set_layout_engine("none")
             for ax, bounds in zip(fig.axes, positions):

@@ -14,6 +14,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from ._format import number, percent
+from ._legends import legend
 from ._style import PALETTE, fixed_ticks, line_style
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -88,11 +89,11 @@ def draw_liquidation_curve(ax: "Axes", curve: "LiquidationCurve") -> None:
     _curve(ax, curve)
     ax.set_title(f"Chance that a {curve.side.value} is liquidated within {curve.days:g} days "
                  f"({percent(curve.annual_volatility, 0)} volatility a year)", loc="left")
-    ax.legend(loc="lower right")
+    legend(ax, loc="lower right")
 
 
 def _grouped(ax: "Axes", labels: list[str], isolated: list[float], cross: list[float], *,
-             legend: bool, decimals: int = 0) -> None:
+             with_legend: bool, decimals: int = 0) -> None:
     positions = range(len(labels))
     width = 0.38
     for name, values, shift in (("isolated", isolated, -width / 2), ("cross", cross, width / 2)):
@@ -103,8 +104,8 @@ def _grouped(ax: "Axes", labels: list[str], isolated: list[float], cross: list[f
     ax.axhline(0.0, **line_style("zero"))
     ax.grid(axis="x", visible=False)
     _percent_axis(ax)
-    if legend:
-        ax.legend(loc="upper center", ncols=2)
+    if with_legend:
+        legend(ax, loc="upper center", ncols=2)
 
 
 _MEASURES = (
@@ -135,7 +136,7 @@ def draw_mode_table(axes: Any, table: "ModeTable") -> None:
                   for mode in ("isolated", "cross")}
         signed = name == "expected_loss_fraction"
         top = max(max(values["isolated"]), max(values["cross"]), 1.0)
-        _grouped(ax, labels, values["isolated"], values["cross"], legend=i == 0, decimals=1 if top < 30 else 0)
+        _grouped(ax, labels, values["isolated"], values["cross"], with_legend=i == 0, decimals=1 if top < 30 else 0)
         bottom = min(min(values["isolated"]), min(values["cross"]), 0.0)
         # Head room for the bar labels, and for the legend in the first panel.
         ax.set_ylim(bottom * 1.3 - (1 if signed else 0), top * (1.4 if i == 0 else 1.15) + (1 if signed else 0))
@@ -161,14 +162,14 @@ def draw_mode_choice(axes: Any, choice: "ModeChoice") -> None:
     left, right = axes.flat
     _curve(left, choice.curve, compact=True)
     left.set_title(f"One isolated long, {choice.days:g} days", loc="left")
-    left.legend(loc="lower right", fontsize=7.5)
+    legend(left, loc="lower right", fontsize=7.5)
     c = choice.comparison
     labels = ["Liquid-\nation", "All\nlost", "Exp.\nloss", "ES\n95 %", "ES\n99 %"]
     names = ("liquidation_probability", "total_loss_probability", "expected_loss_fraction",
              "expected_shortfall_95_fraction", "expected_shortfall_99_fraction")
     isolated = [100 * getattr(c.isolated, n) for n in names]
     cross = [100 * getattr(c.cross, n) for n in names]
-    _grouped(right, labels, isolated, cross, legend=True)
+    _grouped(right, labels, isolated, cross, with_legend=True)
     from matplotlib.ticker import FixedLocator
 
     # Room below zero for a gain's bar and its label, in whole steps of 10 % so the axes stay put.

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._format import number, percent, price, quantity
+from ._legends import legend
 from ._style import PALETTE, line_style
 from .mark_price_data import _duration
 
@@ -45,7 +46,7 @@ _POSITIONS = (
 
 
 def _legend_outside(ax: "Axes") -> None:
-    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), borderaxespad=0.0)
+    legend(ax, loc="center left", bbox_to_anchor=(1.01, 0.5), borderaxespad=0.0)
 
 
 def _thousands(axis: Any) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ._format import number, percent, price, quantity
+from ._legends import legend
 from ._style import fill_style, line_style, nice_limits
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -33,7 +34,7 @@ def _thousands(ax: "Axes", *axes: str) -> None:
 
 
 def _legend_outside(ax: "Axes") -> None:
-    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), borderaxespad=0.0)
+    legend(ax, loc="center left", bbox_to_anchor=(1.01, 0.5), borderaxespad=0.0)
 
 
 def draw_equity_curve(ax: "Axes", curve: "EquityCurve") -> None:
