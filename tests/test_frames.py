@@ -122,3 +122,42 @@ def test_a_copied_blank_figure_draws_exactly_what_a_new_one_draws(nrows, ncols):
         copied_shape, copied = drawn(_copied_figure)
         assert copied_shape == fresh_shape
         assert np.array_equal(copied, fresh)
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (3, 5), (360, 720)])
+def test_quick_png_decodes_to_exactly_the_pixels_it_was_given(shape):
+    from PIL import Image
+
+    from margin_lab.plots._frames import quick_png
+
+    pixels = np.random.default_rng(7).integers(0, 256, size=(*shape, 4), dtype=np.uint8)
+    decoded = np.asarray(Image.open(io.BytesIO(quick_png(pixels))).convert("RGBA"))
+    assert np.array_equal(decoded, pixels)
+
+
+def test_quick_png_refuses_pixels_that_are_not_rgba():
+    from margin_lab.plots._frames import quick_png
+
+    with pytest.raises(ValueError, match=r"pixels must be a height x width x 4 \(RGBA\) array, got shape \(2, 3, 3\)"):
+        quick_png(np.zeros((2, 3, 3), dtype=np.uint8))
+
+
+def _text_figure():
+    fig, ax = new_figure()
+    fig.set_layout_engine("none")
+    ax.set(xlim=(0, 1), ylim=(0, 1), title="Texts", xlabel="Time (days)", ylabel="Price (USDT)")
+    for i, (angle, size) in enumerate([(0, 8), (30, 10), (90, 12), (0, 8.5)]):
+        ax.text(0.1 + 0.2 * i, 0.5, f"Liquidation {12_345 + i:,}", rotation=angle, fontsize=size)
+    ax.text(0.5, 0.9, "Liquidation 12,345", fontsize=8)  # the same text and font as the first
+    return fig
+
+
+def test_kept_text_images_paste_exactly_what_matplotlib_draws():
+    cache = FrameCache()
+    with house_style():
+        first = _pixels(cache.png(_text_figure()))  # draws every text and keeps its image
+        again = _pixels(cache.png(_text_figure()))  # pastes every text from what was kept
+        expected = _full_draw(_text_figure())
+    assert cache.hits == 1
+    assert np.array_equal(first, expected)  # nothing crosses a spine: identical to the pixel
+    assert np.array_equal(again, expected)

@@ -21,7 +21,8 @@ a whole figure. Stored notebook outputs never use it: they are drawn by ``savefi
 
 from __future__ import annotations
 
-import io
+import struct
+import zlib
 from collections import OrderedDict
 from contextlib import ExitStack
 from typing import TYPE_CHECKING, Any, Hashable
@@ -33,7 +34,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["FrameCache"]
+__all__ = ["FrameCache", "quick_png"]
 
 
 def _frame_artists(ax: "Axes") -> list["Artist"]:
@@ -65,6 +66,57 @@ def _tick_text(axis: Any) -> tuple:
     labels = axis.major.formatter.format_ticks(major)
     offset = axis.major.formatter.get_offset() if hasattr(axis.major.formatter, "get_offset") else ""
     return tuple(float(v) for v in major), tuple(labels), offset, tuple(float(v) for v in axis.get_minorticklocs())
+
+
+#: How many rasterised texts a renderer keeps (least recently used ones go first).
+KEPT_TEXTS = 512
+
+
+def _keep_text_images(renderer: Any) -> None:
+    """Make ``renderer`` keep the bitmap of every text it draws, and paste it when the same text
+    in the same font is drawn again.
+
+    ``RendererAgg.draw_text`` lays out and rasterises the glyphs of a text every time (about
+    1 ms a label on this project's machine); an explorer draws the same tick-free labels, legend
+    entries and bar values render after render. The bitmap, its offset and its descent are what
+    ``draw_text`` computes before it pastes; this does the same paste with a kept bitmap. Any
+    other text (mathtext, a renderer without these internals) goes to ``draw_text`` itself.
+    """
+    import math
+
+    import numpy as np
+
+    try:
+        from matplotlib.backends.backend_agg import get_hinting_flag
+
+        prepare, paste = renderer._prepare_font, renderer._renderer.draw_text_image
+    except (ImportError, AttributeError):  # another matplotlib: draw every text afresh
+        return
+    original = renderer.draw_text
+    kept: OrderedDict[Hashable, tuple[Any, float, float, float]] = OrderedDict()
+
+    def draw_text(gc: Any, x: float, y: float, s: str, prop: Any, angle: float,
+                  ismath: Any = False, mtext: Any = None) -> None:
+        if ismath:
+            return original(gc, x, y, s, prop, angle, ismath, mtext)
+        key = (s, hash(prop), bool(gc.get_antialiased()), get_hinting_flag())
+        entry = kept.get(key)
+        if entry is None:
+            font = prepare(prop)
+            font.set_text(s, 0, flags=key[3])
+            font.draw_glyphs_to_bitmap(antialiased=key[2])
+            offset_x, offset_y = font.get_bitmap_offset()
+            entry = (np.array(font, copy=True), font.get_descent() / 64.0, offset_x / 64.0, offset_y / 64.0)
+            kept[key] = entry
+            while len(kept) > KEPT_TEXTS:
+                kept.popitem(last=False)
+        else:
+            kept.move_to_end(key)
+        image, descent, offset_x, offset_y = entry
+        across, down = descent * math.sin(math.radians(angle)), descent * math.cos(math.radians(angle))
+        paste(image, round(x + offset_x + across), round(y + offset_y + down) + 1, angle, gc)
+
+    renderer.draw_text = draw_text
 
 
 def _frame_key(fig: "Figure") -> Hashable:
@@ -130,6 +182,8 @@ class FrameCache:
         key = (width, height, canvas.figure.dpi)
         if self._renderer is not None and self._renderer[0] == key:
             canvas.renderer, canvas._lastKey = self._renderer[1], key
+        else:
+            _keep_text_images(canvas.get_renderer())
         self._renderer = (key, canvas.get_renderer())
 
     def png(self, fig: "Figure") -> bytes:
@@ -137,10 +191,8 @@ class FrameCache:
 
         The figure must not be laid out again while drawing (constrained layout would move
         the axes after the frame was chosen): call with a figure whose layout engine is
-        ``"none"``. PNG at zlib's fastest level, no metadata.
+        ``"none"``. The PNG is written by :func:`quick_png` (no metadata).
         """
-        from PIL import Image
-
         from matplotlib.layout_engine import PlaceHolderLayoutEngine
 
         engine = fig.get_layout_engine()
@@ -172,8 +224,36 @@ class FrameCache:
         renderer = canvas.get_renderer()
         for artist in foreground:
             artist.draw(renderer)
-        width, height = canvas.get_width_height()
-        image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-        buffer = io.BytesIO()
-        image.save(buffer, format="png", compress_level=1)
-        return buffer.getvalue()
+        return quick_png(canvas.buffer_rgba())
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+
+def quick_png(pixels: Any) -> bytes:
+    """An RGBA pixel buffer (rows from the top) as a PNG file: no row filter, zlib level 1.
+
+    The PNG format (W3C, "Portable Network Graphics (PNG) Specification", 3rd edition, 2025):
+    the signature, an ``IHDR`` chunk (width, height, 8 bits per channel, colour type 6 =
+    RGBA), one ``IDAT`` chunk holding the zlib-compressed rows, each led by its filter type
+    (0: none), and ``IEND``; every chunk is length, type, data and the CRC-32 of type and data.
+    Pillow's encoder tries a filter per row: twice the time for an explorer's figure on this
+    project's machine (25 ms against 11 ms for 720 × 720), for a file about as large.
+
+    >>> import numpy as np
+    >>> png = quick_png(np.full((2, 3, 4), 255, dtype=np.uint8))
+    >>> png[:8], png[12:16], int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    (b'\\x89PNG\\r\\n\\x1a\\n', b'IHDR', 3, 2)
+    """
+    import numpy as np
+
+    image = np.asarray(pixels, dtype=np.uint8)
+    if image.ndim != 3 or image.shape[2] != 4:
+        raise ValueError(f"pixels must be a height x width x 4 (RGBA) array, got shape {image.shape}")
+    height, width, _ = image.shape
+    rows = np.zeros((height, width * 4 + 1), dtype=np.uint8)  # column 0: filter type 0
+    rows[:, 1:] = image.reshape(height, width * 4)
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header)
+            + _chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)) + _chunk(b"IEND", b""))
