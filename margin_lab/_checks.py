@@ -118,6 +118,10 @@ def require_count(name: str, value: object, minimum: int = 1) -> int:
 
 
 def _finite_or_raise(name: str, value: object, rule: str, hint: str) -> float:
+    if type(value) is float or type(value) is int:  # the common case, without the ABC check
+        if math.isfinite(value):
+            return float(value)
+        raise ValueError(f"{name} must be a finite number {rule}, got {value!r}{_hint(hint)}")
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(
             f"{name} must be a finite number {rule}, got {value!r} of type {type(value).__name__}"

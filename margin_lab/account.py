@@ -147,7 +147,8 @@ class Account:
     @property
     def positions(self) -> dict[str, Position]:
         """Symbol -> frozen :class:`~margin_lab.model.Position` snapshot, in opening order."""
-        return {symbol: self._snapshot(h) for symbol, h in self._positions.items()}
+        cross_level = self.cross_margin_level  # once for all cross positions
+        return {symbol: self._snapshot(h, cross_level) for symbol, h in self._positions.items()}
 
     @property
     def symbols(self) -> tuple[str, ...]:
@@ -403,14 +404,14 @@ class Account:
         positions = dict(self._positions)
         for symbol, price in prices.items():
             found = orders.holding(book, symbol)
-            positions[symbol] = replace(found, mark=require_positive(f"prices[{symbol!r}]", price))
+            positions[symbol] = found.but(mark=require_positive(f"prices[{symbol!r}]", price))
         return positions
 
-    def _snapshot(self, found: engine.Holding) -> Position:
+    def _snapshot(self, found: engine.Holding, cross_level: float | None = None) -> Position:
         pnl = found.pnl()
         requirement = found.maintenance(self._basis)
         if found.is_cross:
-            level = self.cross_margin_level
+            level = self.cross_margin_level if cross_level is None else cross_level
         else:
             level = engine.level(found.collateral + pnl, requirement)
         return Position(
