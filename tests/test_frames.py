@@ -161,3 +161,22 @@ def test_kept_text_images_paste_exactly_what_matplotlib_draws():
     assert cache.hits == 1
     assert np.array_equal(first, expected)  # nothing crosses a spine: identical to the pixel
     assert np.array_equal(again, expected)
+
+
+@pytest.mark.parametrize("value", [0.0071, 0.1, 1.0, 1.01, 3.3, 9.99, 10.8, 66.7, 108.0, 12_345.0])
+def test_round_up_is_the_next_step_of_the_ladder_and_at_most_a_quarter_above(value):
+    from margin_lab.plots._style import round_up
+
+    limit = round_up(value)
+    ladder = [m * 10.0**k for k in range(-4, 6) for m in (1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8)]
+    assert value <= limit <= 1.25 * value + 1e-12
+    assert any(abs(limit - step) < 1e-9 * step for step in ladder)
+    assert not any(value <= step < limit * (1 - 1e-9) for step in ladder)  # no lower step fits
+
+
+@pytest.mark.parametrize("bad", [0, -1.0, float("nan"), float("inf"), "5"])
+def test_round_up_refuses_what_is_not_a_positive_number(bad):
+    from margin_lab.plots._style import round_up
+
+    with pytest.raises(ValueError, match="value must be a finite number > 0"):
+        round_up(bad)

@@ -64,7 +64,7 @@ def draw_cross_vs_isolated(axes: Any, result: "CrossVsIsolated") -> None:
     right.sharey(left)
     right.tick_params(labelleft=False)
     values = [v for track in result.tracks for v in (*track.equity, track.floor, track.start_value)]
-    left.set_ylim(*nice_limits(min(values), max(values)))
+    left.set_ylim(*nice_limits(min(0.0, *values), max(values)))  # from 0: a still axis while sliders move
     left.set_ylabel(f"Account equity ({result.quote})")
     _thousands(left, "y")
     left.figure.suptitle(f"{result.scenario.capitalize()}: {result.label} at {result.leverage:g}x, "

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from ._format import number, percent, price, quantity
 from ._legends import legend
-from ._style import fill_style, fixed_ticks, line_style, nice_limits
+from ._style import fill_style, fixed_ticks, line_style, round_up
 from .venues_data import venue_label
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -65,7 +65,7 @@ def draw_venue_comparison(ax: "Axes", comparison: "VenueComparison") -> None:
     ax.set_ylim(len(names) - 0.5, -0.5)
     ax.axvline(bankrupt, label=f"Bankruptcy, collateral gone ({percent(c.bankruptcy_distance)})",
                **line_style("bankruptcy"))
-    ax.set_xlim(0, nice_limits(0, bankrupt * 1.08, pad=0)[1])
+    ax.set_xlim(0, round_up(bankrupt * 1.08))
     ax.grid(axis="y", visible=False)
     side = c.side.value.capitalize()
     ax.set_title(f"{side} {quantity(c.size)} {c.base} at {number(c.entry_price, 0)}, {c.leverage:g}x: "
