@@ -400,12 +400,27 @@ class Account:
     def _marked(self, prices: object) -> dict[str, engine.Holding]:
         if not isinstance(prices, Mapping):
             raise TypeError(f"prices must be a dict symbol -> mark price, got {prices!r}")
-        book = self._book()
         positions = dict(self._positions)
         for symbol, price in prices.items():
-            found = orders.holding(book, symbol)
+            found = positions.get(symbol) if isinstance(symbol, str) else None
+            if found is None:
+                found = orders.holding(self._book(), symbol)  # raises, naming the open positions
             positions[symbol] = found.but(mark=require_positive(f"prices[{symbol!r}]", price))
         return positions
+
+    def _watch(self) -> dict[str, tuple[float, float, float | None, float]]:
+        """Symbol -> (mark, margin level, liquidation price, collateral): what a replay records at
+        every step, computed as :attr:`positions` computes it, without building the snapshots."""
+        book = self._book()
+        cross_level = self.cross_margin_level
+        watched = {}
+        for symbol, found in self._positions.items():
+            if found.is_cross:
+                level = cross_level
+            else:
+                level = engine.level(found.collateral + found.pnl(), found.maintenance(self._basis))
+            watched[symbol] = (found.mark, level, orders.liquidation_price(book, found), found.collateral)
+        return watched
 
     def _snapshot(self, found: engine.Holding, cross_level: float | None = None) -> Position:
         pnl = found.pnl()

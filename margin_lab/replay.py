@@ -340,13 +340,13 @@ def compare_modes(portfolio: Portfolio, prices: Mapping[str, Sequence[float]], *
 
 
 def _record(account: Account, step: int, time: float, events, notes) -> StepRecord:
-    positions = account.positions
+    watched = account._watch()  # the fields of account.positions a record keeps, built faster
     return StepRecord(
-        step=step, time=time, marks={s: p.mark_price for s, p in positions.items()},
+        step=step, time=time, marks={s: w[0] for s, w in watched.items()},
         balance=account.balance, equity=account.equity,
-        levels={s: p.margin_level for s, p in positions.items()},
-        liquidation_prices={s: p.liquidation_price for s, p in positions.items()},
-        collateral={s: p.collateral for s, p in positions.items()},
+        levels={s: w[1] for s, w in watched.items()},
+        liquidation_prices={s: w[2] for s, w in watched.items()},
+        collateral={s: w[3] for s, w in watched.items()},
         events=tuple(events), notes=tuple(notes),
     )
 

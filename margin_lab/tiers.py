@@ -112,6 +112,8 @@ class MaintenanceSchedule:
     def tier(self, notional: float) -> Tier:
         """The bracket a notional (quote currency, >= 0) falls in."""
         notional = require_non_negative("notional", notional)
+        if len(self.tiers) == 1:  # a fixed rate: the one tier (most positions, every step)
+            return self.tiers[0]
         chosen = self.tiers[0]
         for tier in self.tiers:
             if notional >= tier.floor_notional:

@@ -180,3 +180,37 @@ def test_round_up_refuses_what_is_not_a_positive_number(bad):
 
     with pytest.raises(ValueError, match="value must be a finite number > 0"):
         round_up(bad)
+
+
+def _bars_figure(values):
+    from margin_lab.plots._style import fill_style
+
+    fig, ax = new_figure()
+    fig.set_layout_engine("none")
+    ax.set(xlim=(-0.6, 4.6), ylim=(-3, 10), title="Bars", xlabel="Book", ylabel="Loss (%)")
+    for shift, role in ((-0.2, "at_risk"), (0.2, "cushion")):
+        ax.bar([i + shift for i in range(5)], values, width=0.38, label=role, **fill_style(role))
+    ax.barh([8.5, 9.3], [1.0, 2.0], height=0.6, **fill_style("loss"))
+    ax.bar([3.0, 3.5], [2.0, 2.0], width=0.5, bottom=-3, **fill_style("fee"))  # touching: drawn one by one
+    return fig
+
+
+def test_like_bars_drawn_as_one_path_give_the_picture_drawn_bar_by_bar(monkeypatch):
+    from margin_lab.plots import _frames
+
+    values = [1.0, 4.5, -2.0, 7.25, 3.0]
+
+    def drawn() -> np.ndarray:
+        cache = FrameCache()
+        cache.png(_bars_figure([2.0, 2.0, 2.0, 2.0, 2.0]))
+        return _pixels(cache.png(_bars_figure(values)))
+
+    with house_style():
+        merged = _frames._merged_bars(_frames._foreground(_bars_figure(values)))
+        together = drawn()
+        monkeypatch.setattr(_frames, "_merged_bars", lambda artists: artists)
+        one_by_one = drawn()
+    kinds = [type(a).__name__ for a in merged]
+    assert kinds.count("PathPatch") == 3  # two rows of five bars, the two horizontal bars
+    assert kinds.count("Rectangle") == 2  # the touching pair stays as it is
+    assert np.array_equal(together, one_by_one)

@@ -78,6 +78,8 @@ def draw_stress_test(axes: Any, test: "StressTest") -> None:
 def _draw_losses(ax: "Axes", test: "StressTest") -> None:
     q = test.quote
     names = [o.scenario for o in test.outcomes]
+    ax.set_autoscale_on(False)  # both limits are set here: no autoscaling after every artist
+    ax.set_xlim(-0.6, len(names) - 0.4)
     for passed, label, role in ((True, "Within budget", "safe"), (False, "Over budget", "at_risk")):
         picked = [(i, o.worst_loss) for i, o in enumerate(test.outcomes) if o.passed is passed]
         if picked:
@@ -108,6 +110,7 @@ def _draw_losses(ax: "Axes", test: "StressTest") -> None:
 def _draw_equity(ax: "Axes", test: "StressTest") -> None:
     q = test.quote
     shown = test.outcome(test.selected)
+    ax.set_autoscale_on(False)  # both limits are set below: no autoscaling after every artist
     ax.plot(shown.times, shown.equity, label="Account equity", **line_style("equity"))
     ax.axhline(shown.start_value, label=f"Start {number(shown.start_value, 0)}", **line_style("entry"))
     floor = shown.start_value - test.budget

@@ -50,6 +50,7 @@ def _percent_axis(ax: "Axes", axis: str = "y") -> None:
 
 
 def _curve(ax: "Axes", curve: "LiquidationCurve", *, compact: bool = False) -> None:
+    ax.set_autoscale_on(False)  # both limits are set below: no autoscaling after every artist
     x = curve.leverages
     ax.plot(x, [100 * p for p in curve.continuous], label="Watched continuously" if compact else
             "Closed form, price watched continuously", **_CONTINUOUS)
@@ -94,8 +95,10 @@ def draw_liquidation_curve(ax: "Axes", curve: "LiquidationCurve") -> None:
 
 def _grouped(ax: "Axes", labels: list[str], isolated: list[float], cross: list[float], *,
              with_legend: bool, decimals: int = 0) -> None:
+    ax.set_autoscale_on(False)  # the callers set the y-limits, the x-limits are set here
     positions = range(len(labels))
     width = 0.38
+    ax.set_xlim(-0.6, len(labels) - 0.4)
     for name, values, shift in (("isolated", isolated, -width / 2), ("cross", cross, width / 2)):
         bars = ax.bar([i + shift for i in positions], values, width=width, label=name.capitalize(),
                       **MODE_FILL[name])

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ..model import MarginMode
 from ._format import number, price
 from ._legends import legend
-from ._style import fixed_ticks, line_style, nice_limits, show
+from ._style import fixed_ticks, line_style, round_up, show
 from .position import _thousands
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -64,7 +64,11 @@ def draw_cross_vs_isolated(axes: Any, result: "CrossVsIsolated") -> None:
     right.sharey(left)
     right.tick_params(labelleft=False)
     values = [v for track in result.tracks for v in (*track.equity, track.floor, track.start_value)]
-    left.set_ylim(*nice_limits(min(0.0, *values), max(values)))  # from 0: a still axis while sliders move
+    # Limits on a ladder of round numbers, from just below 0 (the cross floor): the axis stays
+    # put while the sliders move the equity within a step (the explorer then reuses its frame).
+    top = round_up(max(max(values), 1.0) * 1.04)
+    low = min(values)
+    left.set_ylim(-round_up(-low * 1.04) if low < -0.08 * top else -0.08 * top, top)
     left.set_ylabel(f"Account equity ({result.quote})")
     _thousands(left, "y")
     left.figure.suptitle(f"{result.scenario.capitalize()}: {result.label} at {result.leverage:g}x, "
