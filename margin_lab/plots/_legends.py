@@ -225,15 +225,25 @@ def _quick_legend_class() -> type:
             if isinstance(handle, BarContainer):
                 handle = handle.patches[0]
             if isinstance(handle, Line2D):
+                # The handle's style, read through its getters (Line2D.update_from deep-copies
+                # the marker: the dearest part of a legend entry).
                 middle = baseline + height / 2
-                line = Line2D([left, left + width], [middle, middle])
-                line.update_from(handle)
-                line.set_marker("None")
-                line.set_drawstyle("default")
-                marker = Line2D([left + width / 2], [middle])
-                marker.update_from(handle)
-                marker.set_linestyle("None")
-                artists = [line, marker]
+                common = {"color": handle.get_color(), "alpha": handle.get_alpha(),
+                          "antialiased": handle.get_antialiased()}
+                dashes = handle.get_linestyle()
+                if dashes not in ("-", "None", " ", ""):
+                    dashes = handle._unscaled_dash_pattern
+                line = Line2D([left, left + width], [middle, middle], linestyle=dashes, marker="None",
+                              linewidth=handle.get_linewidth(), dash_capstyle=handle.get_dash_capstyle(),
+                              solid_capstyle=handle.get_solid_capstyle(), dash_joinstyle=handle.get_dash_joinstyle(),
+                              solid_joinstyle=handle.get_solid_joinstyle(), **common)
+                artists = [line]
+                if handle.get_marker() not in ("None", "none", " ", "", None):
+                    artists.append(Line2D(
+                        [left + width / 2], [middle], linestyle="None", marker=handle.get_marker(),
+                        markersize=handle.get_markersize(), markerfacecolor=handle.get_markerfacecolor(),
+                        markeredgecolor=handle.get_markeredgecolor(), markeredgewidth=handle.get_markeredgewidth(),
+                        fillstyle=handle.get_fillstyle(), **common))
             else:
                 patch = Rectangle((left, baseline), width, height)
                 if isinstance(handle, Patch):
