@@ -295,3 +295,21 @@ def test_the_figure_draws_both_modes_with_a_legend():
     left, right = info.axes
     assert left.xlabel == "Leverage (x)" and right.ylabel == "% of paths or of capital"
     assert right.legend == ("Isolated", "Cross") and right.title == "Three correlated longs, 5x"
+
+
+def test_the_kept_curve_is_the_curve_computed_afresh():
+    from margin_lab.plots.choice_curve_data import liquidation_curve
+    from margin_lab.plots.choice_data import mode_choice
+
+    for leverage in (3, 7):
+        kept = mode_choice("hedged", leverage=leverage, days=20, n_paths=200).curve
+        fresh = liquidation_curve("long", annual_volatility=0.6, days=20, maintenance_rate=0.005,
+                                  max_leverage=50, check_leverages=(), marked=leverage)
+        assert kept == fresh
+    # numpy numbers are not kept (computed afresh), and give the same curve
+    from dataclasses import replace
+
+    import numpy as np
+
+    numpy_days = mode_choice("hedged", leverage=np.float64(3), days=np.int64(20), n_paths=200).curve
+    assert numpy_days == replace(fresh, marked=3.0)

@@ -14,8 +14,9 @@ Taught in lessons/06_choosing_a_mode.ipynb.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .._checks import require_count, require_positive, require_range
 from ..model import Side
@@ -136,6 +137,19 @@ def _example(kind: str, leverage: float, annual_volatility: float, capital: floa
                                  maintenance_rate=maintenance_rate)
 
 
+@functools.lru_cache(maxsize=32)
+def _unmarked_curve(annual_volatility: float, days: float, maintenance_rate: float,
+                    max_leverage: float) -> LiquidationCurve:
+    """The closed-form curve of one isolated long (no Monte Carlo checks), kept per settings.
+
+    It depends on neither the book nor the leverage, and takes about 15 ms (two closed forms at
+    each of about a hundred leverages): the mode chooser reuses it while those controls move.
+    The result is frozen, so sharing it is safe.
+    """
+    return liquidation_curve("long", annual_volatility=annual_volatility, days=days,
+                             maintenance_rate=maintenance_rate, max_leverage=max_leverage, check_leverages=())
+
+
 def mode_choice(
     kind: str = "independent",
     leverage: float = 5,
@@ -189,9 +203,13 @@ def mode_choice(
     kind = _kind(kind)
     max_leverage = require_range("max_leverage", max_leverage, 1.0, 1000.0, low_open=True)
     leverage = require_range("leverage", leverage, 0.0, max_leverage, low_open=True, hint="up to max_leverage")
-    curve = liquidation_curve("long", annual_volatility=annual_volatility, days=days,
-                              maintenance_rate=maintenance_rate, max_leverage=max_leverage, check_leverages=(),
-                              marked=leverage)
+    settings = (annual_volatility, days, maintenance_rate, max_leverage)
+    if all(type(v) in (int, float) for v in settings):  # the curve is kept: a leverage move only marks it
+        curve = replace(_unmarked_curve(*(float(v) for v in settings)), marked=float(leverage))
+    else:
+        curve = liquidation_curve("long", annual_volatility=annual_volatility, days=days,
+                                  maintenance_rate=maintenance_rate, max_leverage=max_leverage, check_leverages=(),
+                                  marked=leverage)
     portfolio = _example(kind, leverage, annual_volatility, capital, maintenance_rate)
     comparison = simulate_modes(portfolio, n_paths=n_paths, days=curve.days, seed=seed, progress=progress)
     return ModeChoice(kind, _describe(kind, portfolio), float(leverage), curve.annual_volatility, curve.days,
