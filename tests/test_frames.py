@@ -214,3 +214,39 @@ def test_like_bars_drawn_as_one_path_give_the_picture_drawn_bar_by_bar(monkeypat
     assert kinds.count("PathPatch") == 3  # two rows of five bars, the two horizontal bars
     assert kinds.count("Rectangle") == 2  # the touching pair stays as it is
     assert np.array_equal(together, one_by_one)
+
+
+@pytest.mark.parametrize("horizontal", [False, True])
+def test_add_bars_draws_and_reads_back_as_ax_bar_does(horizontal):
+    from margin_lab.plots._info import figure_info
+    from margin_lab.plots._style import add_bars, fill_style
+
+    def drawn(use_add_bars: bool):
+        fig, ax = new_figure()
+        fig.set_layout_engine("none")
+        ax.set(xlim=(-1, 4), ylim=(-3, 9), title="Bars", xlabel="Book", ylabel="Loss (%)")
+        positions, values, starts = [0, 1, 2.5], [4.0, -2.0, 7.5], [0.0, 1.0, 0.5]
+        if use_add_bars:
+            bars = add_bars(ax, positions, values, width=0.6, start=starts, horizontal=horizontal,
+                            label="Loss", **fill_style("at_risk"))
+        elif horizontal:
+            bars = ax.barh(positions, values, height=0.6, left=starts, label="Loss", **fill_style("at_risk"))
+        else:
+            bars = ax.bar(positions, values, width=0.6, bottom=starts, label="Loss", **fill_style("at_risk"))
+        ax.bar_label(bars, labels=["a", "b", "c"])
+        ax.legend(loc="upper left")
+        return figure_info(fig), _full_draw(fig)
+
+    with house_style():
+        info, pixels = drawn(True)
+        expected_info, expected_pixels = drawn(False)
+    assert info == expected_info
+    assert np.array_equal(pixels, expected_pixels)
+
+
+def test_add_bars_refuses_positions_and_values_of_different_lengths():
+    from margin_lab.plots._style import add_bars
+
+    _, ax = new_figure()
+    with pytest.raises(ValueError, match="positions and values must have the same length, got 2 and 3"):
+        add_bars(ax, [0, 1], [1, 2, 3], width=0.5)

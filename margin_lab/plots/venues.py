@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from ._format import number, percent, price, quantity
 from ._legends import legend
-from ._style import fill_style, fixed_ticks, line_style, round_up
+from ._style import add_bars, fill_style, fixed_ticks, line_style, round_up
 from .venues_data import venue_label
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -46,18 +46,19 @@ def draw_venue_comparison(ax: "Axes", comparison: "VenueComparison") -> None:
     chosen = [(i, r) for i, r in offered if r.key == c.selected]
     plain = [(i, r) for i, r in offered if r.key != c.selected]
     bankrupt = 100 * c.bankruptcy_distance
+    ax.set_autoscale_on(False)  # both limits are set below
     for label, items, role in ((f"Move before liquidation ({move})", plain, "loss"),
                                (f"Selected: {names[chosen[0][0]]}" if chosen else "", chosen, "at_risk")):
         if not items:
             continue
         moves = [100 * r.liquidation_distance for _, r in items]
-        bars = ax.barh([i for i, _ in items], moves, height=0.6, label=label, **fill_style(role))
+        bars = add_bars(ax, [i for i, _ in items], moves, width=0.6, horizontal=True, label=label, **fill_style(role))
         ax.bar_label(bars, labels=[price(r.liquidation_price) for _, r in items], label_type="center",
                      bbox=_LABEL_BOX, fontsize=8)
     if offered:
-        ax.barh([i for i, _ in offered], [bankrupt - 100 * r.liquidation_distance for _, r in offered],
-                left=[100 * r.liquidation_distance for _, r in offered], height=0.6,
-                label="Cushion left at liquidation", **fill_style("cushion"))
+        add_bars(ax, [i for i, _ in offered], [bankrupt - 100 * r.liquidation_distance for _, r in offered],
+                 start=[100 * r.liquidation_distance for _, r in offered], width=0.6, horizontal=True,
+                 label="Cushion left at liquidation", **fill_style("cushion"))
     for i, r in enumerate(c.rows):
         if not r.offered:
             ax.text(bankrupt * 0.02, i, f"not offered: {r.reason}", va="center", fontsize=8, wrap=True)
