@@ -59,9 +59,11 @@ def test_the_quick_legend_draws_the_picture_matplotlibs_legend_draws(options):
         real = legend(ax, **options)
         drawn_real = _pixels(fig)
     assert type(quick).__name__ == "QuickLegend" and type(real).__name__ == "Legend"
-    differing = np.any(drawn_quick != drawn_real, axis=2).mean()
+    # The quick legend's pixels are drawn on a transparent canvas and blended onto the figure:
+    # where the frame (90 % opaque) lies over data, blending twice rounds a channel by 1 or 2.
+    differing = (np.abs(drawn_quick - drawn_real) > 2).any(axis=2).mean()
     # Identical but for a marker that may land one pixel over (snapping of a fractional position).
-    assert differing < 0.001, f"{differing:.4%} of pixels differ"
+    assert differing < 0.001, f"{differing:.4%} of pixels differ by more than rounding"
 
 
 @pytest.mark.parametrize("options", OPTIONS, ids=lambda o: o["loc"])
@@ -126,3 +128,26 @@ def test_a_second_legend_replaces_the_first():
         second = legend(ax, loc="lower right")
     assert ax.get_legend() is second
     assert sum(type(a).__name__ == "QuickLegend" for a in ax.get_children()) == 1
+
+
+def test_a_kept_legend_is_pasted_again_only_where_and_as_it_was_drawn():
+    from margin_lab.plots._frames import FrameCache
+
+    cache = FrameCache()
+
+    def draw(label: str) -> np.ndarray:
+        fig, ax = _figure(quick=False)
+        fig._margin_lab_frames = cache
+        ax.lines[0].set_label(label)
+        legend(ax, loc="upper left")
+        return _pixels(fig)
+
+    with house_style():
+        first = draw("Price (USDT) 12,345")
+        assert len(cache.legends) == 1
+        again = draw("Price (USDT) 12,345")  # pasted from what was kept
+        assert len(cache.legends) == 1
+        other = draw("Price (USDT) 12,346")  # another label: drawn and kept anew
+    assert len(cache.legends) == 2
+    assert np.array_equal(first, again)
+    assert not np.array_equal(first, other)

@@ -234,10 +234,24 @@ class FrameCache:
         self.size = require_count("size", size)
         self._frames: OrderedDict[Hashable, tuple[Any, list]] = OrderedDict()
         self._renderer: tuple[Hashable, Any] | None = None
-        #: Legend pixels by legend, kept by :mod:`margin_lab.plots._legends`.
+        #: Legend pixels by legend and place, kept by :mod:`margin_lab.plots._legends`.
         self.legends: OrderedDict[Hashable, tuple[int, int, Any]] = OrderedDict()
+        self._blank: tuple[Hashable, Any] | None = None
         self.hits = 0
         self.misses = 0
+
+    def blank_renderer(self, width: int, height: int, dpi: float) -> Any:
+        """A cleared, transparent canvas of the figure's size, kept between calls (for drawing
+        one artist alone, such as a legend whose pixels are then kept)."""
+        from matplotlib.backends.backend_agg import RendererAgg
+
+        key = (width, height, dpi)
+        if self._blank is None or self._blank[0] != key:
+            self._blank = (key, RendererAgg(width, height, dpi))
+            _keep_text_images(self._blank[1])
+        else:
+            self._blank[1].clear()
+        return self._blank[1]
 
     def _reuse_renderer(self, canvas: Any) -> None:
         """Give a fresh canvas the renderer of the last one of the same size and resolution.

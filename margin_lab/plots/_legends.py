@@ -25,12 +25,13 @@ handle of a kind this module does not draw (an error bar, a stem), gets matplotl
 from __future__ import annotations
 
 import functools
+import math
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-__all__ = ["legend", "QUICK_OPTIONS"]
+__all__ = ["legend", "handle_style", "QUICK_OPTIONS"]
 
 #: The ``ax.legend`` options a quick legend understands.
 QUICK_OPTIONS = frozenset({"loc", "bbox_to_anchor", "ncols", "ncol", "fontsize", "borderaxespad"})
@@ -89,8 +90,10 @@ def _quick_legend_class() -> type:
 
         zorder = 5  # matplotlib's Legend.zorder: over the data
 
-        def __init__(self, ax: "Axes", handles: list, labels: list[str], options: dict[str, Any]):
+        def __init__(self, ax: "Axes", handles: list, labels: list[str], options: dict[str, Any],
+                     frames: Any = None, key: Any = None):
             super().__init__()
+            self._frames, self._key = frames, key
             rc = matplotlib.rcParams
             self.set_figure(ax.get_figure(root=False))
             self.set_clip_on(False)
@@ -262,11 +265,7 @@ def _quick_legend_class() -> type:
                 artist.set_clip_on(False)
             return artists
 
-        def draw(self, renderer: Any) -> None:
-            if not self.get_visible():
-                return
-            renderer.open_group("legend", gid=self.get_gid())
-            box, entries = self._layout(renderer)
+        def _paint(self, renderer: Any, box: Any, entries: list[tuple[float, float]]) -> None:
             size = renderer.points_to_pixels(self._prop.get_size_in_points())
             if self._rc["frameon"]:
                 style = "round,pad=0,rounding_size=0.2" if self._rc["fancybox"] else "square,pad=0"
@@ -286,10 +285,112 @@ def _quick_legend_class() -> type:
                 # Agg counts y from the top of the canvas and places text by its baseline.
                 renderer.draw_text(gc, left + text_left, renderer.height - baseline, label, self._prop, 0.0)
             gc.restore()
+
+        def _kept_pixels(self, renderer: Any, box: Any, entries: list) -> tuple[int, int, Any]:
+            """The legend's pixels (RGBA, transparent around it) and where they go: drawn once
+            on a blank canvas of the figure's size (so hatches and text land on the same pixel
+            grid), then kept by the explorer's frame cache for every later render of the same
+            legend at the same place."""
+            width, height, dpi = int(renderer.width), int(renderer.height), renderer.dpi
+            key = (self._key, tuple(box.bounds), width, height, dpi)
+            kept = self._frames.legends
+            if key in kept:
+                kept.move_to_end(key)
+                return kept[key]
+            scratch = self._frames.blank_renderer(width, height, dpi)
+            self._paint(scratch, box, entries)
+            left, bottom = max(math.floor(box.x0) - 2, 0), max(math.floor(box.y0) - 2, 0)
+            right, top = min(math.ceil(box.x1) + 2, width), min(math.ceil(box.y1) + 2, height)
+            rows = np.asarray(scratch.buffer_rgba())  # row 0 is the top of the figure
+            kept[key] = (left, bottom, rows[height - top:height - bottom, left:right][::-1].copy())
+            while len(kept) > KEPT_LEGENDS:
+                kept.popitem(last=False)
+            return kept[key]
+
+        def draw(self, renderer: Any) -> None:
+            if not self.get_visible():
+                return
+            renderer.open_group("legend", gid=self.get_gid())
+            box, entries = self._layout(renderer)
+            if self._frames is None or self._key is None:
+                self._paint(renderer, box, entries)
+            else:
+                left, bottom, image = self._kept_pixels(renderer, box, entries)
+                gc = renderer.new_gc()
+                renderer.draw_image(gc, left, bottom, image)
+                gc.restore()
             renderer.close_group("legend")
             self.stale = False
 
     return QuickLegend
+
+
+#: How many legends' pixels an explorer keeps (least recently used ones go first).
+KEPT_LEGENDS = 32
+
+
+def _colour(value: Any) -> Any:
+    from matplotlib.colors import to_rgba_array
+
+    return tuple(map(tuple, to_rgba_array(value).round(6).tolist()))
+
+
+def _hashable(value: Any) -> Any:
+    try:
+        hash(value)
+    except TypeError:
+        return repr(value)
+    return value
+
+
+def _rc_values() -> tuple:
+    import matplotlib
+
+    rc = matplotlib.rcParams
+    return tuple(rc[name] for name in sorted(rc) if name.startswith(("legend.", "font.", "text.", "hatch.", "patch.",
+                                                                       "lines.", "markers.", "axes.facecolor",
+                                                                       "axes.edgecolor")))
+
+
+def handle_style(handle: Any) -> Any:
+    """Everything of a legend handle that shows in its legend entry, as a hashable value (the
+    key under which an explorer keeps a legend's pixels); ``None`` for a kind it does not know.
+
+    >>> from margin_lab.plots._style import new_figure, line_style
+    >>> fig, ax = new_figure()
+    >>> solid, = ax.plot([0, 1], [0, 1], **line_style("price"))
+    >>> dashed, = ax.plot([0, 1], [0, 1], **line_style("liquidation"))
+    >>> handle_style(solid) == handle_style(dashed), handle_style(object())
+    (False, None)
+    """
+    from matplotlib.collections import PolyCollection
+    from matplotlib.container import BarContainer
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    if isinstance(handle, BarContainer):  # the legend shows a bar container's first bar
+        return ("bars", handle_style(handle.patches[0])) if handle.patches else None
+    if isinstance(handle, Line2D):
+        return (
+            "line", _colour(handle.get_color()), handle.get_linestyle(), repr(handle._unscaled_dash_pattern),
+            handle.get_linewidth(), repr(handle.get_marker()), handle.get_markersize(),
+            _colour(handle.get_markerfacecolor()), _colour(handle.get_markeredgecolor()),
+            handle.get_markeredgewidth(), handle.get_fillstyle(), handle.get_alpha(), handle.get_antialiased(),
+            handle.get_dash_capstyle(), handle.get_solid_capstyle(), handle.get_dash_joinstyle(),
+            handle.get_solid_joinstyle(),
+        )
+    if isinstance(handle, Patch):
+        return (
+            "patch", _colour(handle.get_facecolor()), _colour(handle.get_edgecolor()), handle.get_hatch(),
+            repr(getattr(handle, "_hatch_color", None)), getattr(handle, "_hatch_linewidth", None),
+            handle.get_linewidth(), repr(handle._unscaled_dash_pattern), handle.get_fill(), handle.get_alpha(),
+        )
+    if isinstance(handle, PolyCollection):
+        return (
+            "collection", _colour(handle.get_facecolor()), _colour(handle.get_edgecolor()), handle.get_hatch(),
+            tuple(handle.get_linewidth()), handle.get_alpha(),
+        )
+    return None
 
 
 def legend(ax: "Axes", **options: Any) -> Any:
@@ -305,11 +406,16 @@ def legend(ax: "Axes", **options: Any) -> Any:
     >>> [t.get_text() for t in legend(ax, loc="upper left").get_texts()]
     ['Price']
     """
-    quick = getattr(ax.get_figure(root=True), "_margin_lab_frames", None) is not None
+    frames = getattr(ax.get_figure(root=True), "_margin_lab_frames", None)
     handles, labels = ax.get_legend_handles_labels()
-    if not quick or not labels or not set(options) <= QUICK_OPTIONS or not all(_drawable(h) for h in handles):
+    if frames is None or not labels or not set(options) <= QUICK_OPTIONS or not all(_drawable(h) for h in handles):
         return ax.legend(**options)
-    stand_in = _quick_legend_class()(ax, handles, labels, options)
+    styles = tuple(handle_style(h) for h in handles)
+    key = None if None in styles else (
+        tuple(labels), styles, tuple(sorted((name, _hashable(v)) for name, v in options.items())),
+        *(_hashable(v) for v in _rc_values()),
+    )
+    stand_in = _quick_legend_class()(ax, handles, labels, options, frames, key)
     if ax.legend_ is not None:
         ax.legend_.remove()
     ax.legend_ = stand_in
