@@ -20,7 +20,7 @@ from ._engine import Holding, level, pool
 from .ledger import TRANSFER, LedgerEntry
 from .margin import _bankruptcy_price_kernel, _positive_or_none
 from .model import Basis, MarginMode, Side, Venue
-from .tiers import as_schedule, tiered_liquidation_price
+from .tiers import _solve_tiered, as_schedule
 
 _ISOLATED, _CROSS = MarginMode.ISOLATED, MarginMode.CROSS
 
@@ -86,8 +86,7 @@ def liquidation_price(book: Book, found: Holding) -> float | None:
     collateral = backing(book, found, with_maintenance=True)
     if collateral is None:
         return found.mark
-    return tiered_liquidation_price(found.side, found.entry_price, found.size, collateral, found.schedule,
-                                    basis=book.basis)
+    return _solve_tiered(found.side, found.entry_price, found.size, collateral, found.schedule, 0.0, book.basis)
 
 
 def bankruptcy_price(book: Book, found: Holding) -> float | None:

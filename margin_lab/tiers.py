@@ -214,6 +214,13 @@ def tiered_liquidation_price(
         raise TypeError(f"schedule must be a MaintenanceSchedule, got {schedule!r}")
     if schedule.tiers[-1].rate + fee >= 1:
         raise ValueError(f"fee_rate plus the top tier's rate must be < 1, got fee_rate={fee!r}")
+    return _solve_tiered(side, entry_price, size, collateral, schedule, fee, basis)
+
+
+def _solve_tiered(side: Side, entry_price: float, size: float, collateral: float, schedule: MaintenanceSchedule,
+                  fee: float, basis: Basis) -> float | None:
+    """:func:`tiered_liquidation_price` for arguments checked already (the account's own records,
+    at every step of a replay)."""
     if basis is Basis.ENTRY:
         tier = schedule.tier(size * entry_price)
         return _positive_or_none(

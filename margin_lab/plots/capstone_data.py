@@ -15,6 +15,8 @@ margin, liquidation and fee arithmetic. Taught in lessons/08_capstone.ipynb.
 
 from __future__ import annotations
 
+import functools
+
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -105,11 +107,17 @@ def scenario_paths(plan: Portfolio, name: str, days: int | None = None) -> tuple
     length = _days(key, None if days is None else {key: days})
     closes, lows, highs = {}, {}, {}
     for leg in plan.legs:
-        path = scenario(key, start_price=_entry(leg), days=length, assets=_asset(leg.symbol))
-        closes[leg.symbol] = path.prices[0].tolist()
-        lows[leg.symbol] = path.low[0].tolist()
-        highs[leg.symbol] = path.high[0].tolist()
+        kept = _leg_path(key, float(_entry(leg)), length, _asset(leg.symbol))
+        closes[leg.symbol], lows[leg.symbol], highs[leg.symbol] = (list(series) for series in kept)
     return closes, lows, highs
+
+
+@functools.lru_cache(maxsize=64)
+def _leg_path(name: str, start_price: float, days: int, asset: str) -> tuple[tuple[float, ...], ...]:
+    """One asset's scenario closes, lows and highs from a start price, kept: the planner replays
+    the same four scenarios for every plan it tries (the paths are stylised, with no randomness)."""
+    path = scenario(name, start_price=start_price, days=days, assets=asset)
+    return tuple(path.prices[0].tolist()), tuple(path.low[0].tolist()), tuple(path.high[0].tolist())
 
 
 def adjust_plan(
