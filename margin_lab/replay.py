@@ -27,7 +27,8 @@ Taught in lessons/04_managing_isolated.ipynb, 05_cross_margin.ipynb and 08_capst
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+import numbers
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from ._checks import require_choice, require_count, require_non_negative, require_number, require_positive, require_text
@@ -229,7 +230,15 @@ def _series(name: str, values: Mapping[str, Sequence[float]] | None, symbols: Se
     for symbol in symbols:
         if symbol not in values:
             raise ValueError(f"{name} must have a path for every leg: missing {symbol!r}")
-        path = [float(v) for v in values[symbol]]
+        raw = values[symbol]
+        if isinstance(raw, (str, bytes)) or not isinstance(raw, Iterable):
+            raise TypeError(f"{name}[{symbol!r}] must be a sequence of prices, got {raw!r}")
+        path = []
+        for index, value in enumerate(raw):
+            if type(value) is not float and (isinstance(value, bool) or not isinstance(value, numbers.Real)):
+                raise TypeError(f"{name}[{symbol!r}][{index}] must be a finite price > 0, got {value!r} "
+                                f"of type {type(value).__name__}")
+            path.append(float(value))
         if length is not None and len(path) != length:
             raise ValueError(f"{name}[{symbol!r}] must have {length} prices like the others, got {len(path)}")
         length = len(path)

@@ -159,3 +159,27 @@ def test_the_ledger_accounts_for_the_final_equity():
 def test_bad_input_names_the_argument(build, argument):
     with pytest.raises((ValueError, TypeError), match=argument):
         build()
+
+
+@pytest.mark.parametrize(
+    "path, message",
+    [
+        ([20_000, True, 19_000], r"prices\['BTC'\]\[1\] must be a finite price > 0, got True of type bool"),
+        ([20_000, "19000"], r"prices\['BTC'\]\[1\] must be a finite price > 0, got '19000' of type str"),
+        ("20000", r"prices\['BTC'\] must be a sequence of prices, got '20000'"),
+        (20_000, r"prices\['BTC'\] must be a sequence of prices, got 20000"),
+    ],
+)
+def test_a_price_that_is_not_a_number_is_refused_with_where_it_is(path, message):
+    legs = (Leg("BTC", "long", size=1, leverage=10),)
+    with pytest.raises(TypeError, match=message):
+        replay(Portfolio(10_000, legs), {"BTC": path})
+
+
+def test_numpy_prices_are_accepted_as_the_same_floats():
+    import numpy as np
+
+    legs = (Leg("BTC", "long", size=1, leverage=10),)
+    plain = replay(Portfolio(10_000, legs), {"BTC": [20_000.0, 19_000.0, 18_000.0]})
+    numpy = replay(Portfolio(10_000, legs), {"BTC": np.array([20_000, 19_000, 18_000])})
+    assert numpy.records == plain.records
