@@ -132,6 +132,9 @@ class MaintenanceSchedule:
 
     def margin(self, notional: float) -> float:
         """Maintenance margin notional·rate − amount, in quote currency (never below 0)."""
+        if type(notional) is float and 0.0 <= notional < math.inf and len(self.tiers) == 1:  # every replay step
+            only = self.tiers[0]
+            return max(notional * only.rate - only.amount, 0.0)
         tier = self.tier(notional)
         return max(notional * tier.rate - tier.amount, 0.0)
 

@@ -85,3 +85,17 @@ def test_bad_schedules_are_refused_naming_the_part(tiers, argument):
 def test_a_negative_notional_is_refused():
     with pytest.raises(ValueError, match="notional"):
         ADA_BUSD.rate(-1)
+
+
+@pytest.mark.parametrize("schedule", [MaintenanceSchedule.fixed(0.005), MaintenanceSchedule([(0, 0.01), (1e5, 0.02)])])
+@pytest.mark.parametrize("notional", [float("inf"), float("nan"), -1.0, -1])
+def test_margin_refuses_a_notional_that_is_not_finite_and_non_negative(schedule, notional):
+    with pytest.raises(ValueError, match="notional must be a finite number >= 0"):
+        schedule.margin(notional)
+
+
+def test_margin_of_a_fixed_schedule_is_notional_times_rate_minus_amount():
+    schedule = MaintenanceSchedule.fixed(0.01, amount=50.0)
+    assert schedule.margin(20_000.0) == pytest.approx(150.0)
+    assert schedule.margin(20_000) == pytest.approx(150.0)  # an int takes the checked path
+    assert schedule.margin(1_000.0) == 0.0  # never below 0
