@@ -130,11 +130,15 @@ def _merged_bars(artists: list["Artist"]) -> list["Artist"]:
 
 
 def _tick_text(axis: Any) -> tuple:
-    """Tick positions and labels as the locators and formatters give them (no Tick objects)."""
-    major = axis.get_majorticklocs()
+    """Tick positions, labels and tick settings as the locators, formatters and tick parameters
+    give them (without making Tick objects: matplotlib makes those lazily, at some cost)."""
+    major = axis.major.locator()
     labels = axis.major.formatter.format_ticks(major)
     offset = axis.major.formatter.get_offset() if hasattr(axis.major.formatter, "get_offset") else ""
-    return tuple(float(v) for v in major), tuple(labels), offset, tuple(float(v) for v in axis.get_minorticklocs())
+    settings = tuple(sorted((name, repr(value)) for name, value in {**axis._major_tick_kw, **{
+        f"minor {name}": value for name, value in axis._minor_tick_kw.items()}}.items()))
+    return (tuple(float(v) for v in major), tuple(labels), offset,
+            tuple(float(v) for v in axis.minor.locator()), settings)
 
 
 #: How many rasterised texts a renderer keeps (least recently used ones go first).
@@ -199,7 +203,6 @@ def _frame_key(fig: "Figure") -> Hashable:
             ax.xaxis.get_visible(), ax.yaxis.get_visible(),
             tuple(spine.get_visible() for spine in ax.spines.values()),
             ax.xaxis.get_label_position(), ax.yaxis.get_label_position(),
-            ax.xaxis.get_ticks_position(), ax.yaxis.get_ticks_position(),
             _tick_text(ax.xaxis), _tick_text(ax.yaxis),
         ))
     return tuple(key)
