@@ -10,6 +10,8 @@ import copy
 from dataclasses import FrozenInstanceError, replace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from margin_lab.account import Account, generic_venue
 from margin_lab.margin import liquidation_price as formula_liquidation_price
@@ -419,3 +421,28 @@ def test_account_refuses_bad_construction():
         Account(100, fee_rate=5)
     with pytest.raises(TypeError, match="venue"):
         Account(100, venue="bybit")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    moves=st.lists(st.floats(min_value=0.5, max_value=1.6), min_size=3, max_size=3),
+    isolated=st.lists(st.booleans(), min_size=3, max_size=3),
+    tiered=st.booleans(),
+)
+def test_what_a_replay_records_is_what_the_positions_say(moves, isolated, tiered):
+    """Account._watch (the replay's fast read) against Account.positions (the public snapshots)."""
+    schedule = MaintenanceSchedule([(0, 0.01), (30_000, 0.025)]) if tiered else 0.005
+    account = Account(60_000)
+    opened = [("BTC", "long", 1, 20_000), ("ETH", "long", 10, 1_000), ("SOL", "short", 100, 100)]
+    for (symbol, side, size, entry), alone in zip(opened, isolated):
+        if alone:
+            account.open_isolated(symbol, side, size, entry, size * entry / 5, schedule, 5)
+        else:
+            account.open_cross(symbol, side, size, entry, schedule, 5)
+    account.update({symbol: entry * move for (symbol, _, _, entry), move in zip(opened, moves)})
+    watched = account._watch()
+    positions = account.positions
+    assert list(watched) == list(positions)
+    for symbol, position in positions.items():
+        assert watched[symbol] == (position.mark_price, position.margin_level, position.liquidation_price,
+                                   position.collateral)
