@@ -250,3 +250,35 @@ def test_add_bars_refuses_positions_and_values_of_different_lengths():
     _, ax = new_figure()
     with pytest.raises(ValueError, match="positions and values must have the same length, got 2 and 3"):
         add_bars(ax, [0, 1], [1, 2, 3], width=0.5)
+
+
+@pytest.mark.parametrize("horizontal, center, flipped", [(False, False, False), (True, False, False),
+                                                          (True, True, False), (False, False, True)])
+def test_label_bars_writes_what_bar_label_writes_where_it_writes_it(horizontal, center, flipped):
+    from margin_lab.plots._info import figure_info
+    from margin_lab.plots._style import add_bars, fill_style, label_bars
+
+    def drawn(ours: bool):
+        fig, ax = new_figure()
+        fig.set_layout_engine("none")
+        along, across = (-4, 9), (-1, 4)  # every bar inside the axes
+        ax.set(xlim=along if horizontal else across, ylim=across if horizontal else along, title="Bars",
+               xlabel="Book", ylabel="Loss (%)")
+        if flipped:
+            ax.invert_yaxis()
+        bars = add_bars(ax, [0, 1, 2.5], [4.0, -2.0, 7.5], width=0.6, horizontal=horizontal, label="Loss",
+                        **fill_style("at_risk"))
+        style = {"fontsize": 7.5, "bbox": {"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.5}}
+        labels = ["4.0", "−2.0", "7.5"]
+        if ours:
+            label_bars(ax, bars, labels, padding=0 if center else 1.5, center=center, **style)
+        else:
+            ax.bar_label(bars, labels=labels, padding=0 if center else 1.5,
+                         label_type="center" if center else "edge", **style)
+        return figure_info(fig), _full_draw(fig)
+
+    with house_style():
+        info, pixels = drawn(True)
+        expected_info, expected_pixels = drawn(False)
+    assert info.first.texts == expected_info.first.texts == ("4.0", "−2.0", "7.5")
+    assert np.array_equal(pixels, expected_pixels)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._format import number
-from ._style import PALETTE, add_bars, fill_style, fixed_ticks, line_style, nice_limits
+from ._style import PALETTE, add_bars, fill_style, fixed_ticks, label_bars, line_style, nice_limits
 from .position import _legend_outside, _thousands
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -85,7 +85,7 @@ def _draw_losses(ax: "Axes", test: "StressTest") -> None:
         if picked:
             bars = add_bars(ax, [i for i, _ in picked], [v for _, v in picked], width=0.6, label=label,
                             **fill_style(role))
-            ax.bar_label(bars, labels=[number(v, 0) for _, v in picked], padding=2)
+            label_bars(ax, bars, [number(v, 0) for _, v in picked], padding=2)
     ax.plot(range(len(names)), [o.final_loss for o in test.outcomes], label="Loss at the end (below 0: a gain)",
             **line_style("mark"))
     ax.axhline(test.budget, label=f"Budget {number(test.budget, 0)}", **line_style("warning"))

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._format import number, percent
 from ._legends import legend
-from ._style import PALETTE, add_bars, fixed_ticks, line_style
+from ._style import PALETTE, add_bars, fixed_ticks, label_bars, line_style
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -102,7 +102,7 @@ def _grouped(ax: "Axes", labels: list[str], isolated: list[float], cross: list[f
     for name, values, shift in (("isolated", isolated, -width / 2), ("cross", cross, width / 2)):
         bars = add_bars(ax, [i + shift for i in positions], values, width=width, label=name.capitalize(),
                         **MODE_FILL[name])
-        ax.bar_label(bars, labels=[number(v, decimals) for v in values], fontsize=7.5, padding=1.5)
+        label_bars(ax, bars, [number(v, decimals) for v in values], fontsize=7.5, padding=1.5)
     fixed_ticks(ax.xaxis, positions, labels, fontsize=8.5)
     ax.axhline(0.0, **line_style("zero"))
     ax.grid(axis="x", visible=False)

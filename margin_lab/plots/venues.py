@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from ._format import number, percent, price, quantity
 from ._legends import legend
-from ._style import add_bars, fill_style, fixed_ticks, line_style, round_up
+from ._style import add_bars, fill_style, fixed_ticks, label_bars, line_style, round_up
 from .venues_data import venue_label
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -53,8 +53,8 @@ def draw_venue_comparison(ax: "Axes", comparison: "VenueComparison") -> None:
             continue
         moves = [100 * r.liquidation_distance for _, r in items]
         bars = add_bars(ax, [i for i, _ in items], moves, width=0.6, horizontal=True, label=label, **fill_style(role))
-        ax.bar_label(bars, labels=[price(r.liquidation_price) for _, r in items], label_type="center",
-                     bbox=_LABEL_BOX, fontsize=8)
+        label_bars(ax, bars, [price(r.liquidation_price) for _, r in items], center=True, bbox=_LABEL_BOX,
+                   fontsize=8)
     if offered:
         add_bars(ax, [i for i, _ in offered], [bankrupt - 100 * r.liquidation_distance for _, r in offered],
                  start=[100 * r.liquidation_distance for _, r in offered], width=0.6, horizontal=True,
