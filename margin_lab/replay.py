@@ -249,6 +249,36 @@ def _series(name: str, values: Mapping[str, Sequence[float]] | None, symbols: Se
     return out
 
 
+def _from_paths(paths: object, symbols: Sequence[str], lows, highs):
+    """Closes (and lows and highs, unless given) per leg symbol from a one-path PricePaths.
+
+    A leg takes the asset named like its symbol, or else the longest asset name its symbol
+    starts with ("BTCUSDT" -> "BTC"). Anything that is not a PricePaths is passed on unchanged
+    (and refused by ``_series``)."""
+    from .paths import PricePaths
+
+    if not isinstance(paths, PricePaths):
+        return paths, lows, highs
+    if paths.n_paths != 1:
+        raise ValueError(f"prices must hold one path, got a PricePaths of {paths.n_paths} paths: "
+                         f"pick one with prices.path(i)")
+    rows = {}
+    for symbol in symbols:
+        named = [a for a in paths.assets if a == symbol] or sorted(
+            (a for a in paths.assets if symbol.upper().startswith(a.upper())), key=len, reverse=True)
+        if not named:
+            raise ValueError(f"prices has no asset for the leg {symbol!r}: its assets are {list(paths.assets)} "
+                             f"(a leg's symbol must be an asset's name or start with it)")
+        rows[symbol] = paths.assets.index(named[0])
+
+    def per_leg(array):
+        by_asset = array if array.ndim == 3 else array[None]
+        return {symbol: by_asset[row, 0].tolist() for symbol, row in rows.items()}
+
+    return (per_leg(paths.prices), lows if lows is not None or paths.low is None else per_leg(paths.low),
+            highs if highs is not None or paths.high is None else per_leg(paths.high))
+
+
 def replay(
     portfolio: Portfolio,
     prices: Mapping[str, Sequence[float]],
@@ -263,6 +293,10 @@ def replay(
 
     Parameters
     ----------
+    prices : dict symbol -> sequence of prices, or PricePaths
+        The closes per leg. A :class:`~margin_lab.paths.PricePaths` holding one path (pick one
+        with ``paths.path(i)``) gives each leg the asset named like its symbol, or the asset
+        its symbol starts with ("BTCUSDT" takes "BTC"), and its candle lows and highs too.
     lows, highs : optional, same shape as ``prices``
         Candle extremes; a long is liquidated (or stopped) when the low reaches its price, a
         short when the high does.
@@ -286,6 +320,8 @@ def replay(
     if not isinstance(portfolio, Portfolio):
         raise TypeError(f"portfolio must be a Portfolio, got {portfolio!r}")
     symbols = [leg.symbol for leg in portfolio.legs]
+    if not isinstance(prices, Mapping):
+        prices, lows, highs = _from_paths(prices, symbols, lows, highs)
     closes = _series("prices", prices, symbols, None)
     steps = len(closes[symbols[0]])
     require_count("number of prices", steps, minimum=2)

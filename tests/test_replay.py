@@ -183,3 +183,32 @@ def test_numpy_prices_are_accepted_as_the_same_floats():
     plain = replay(Portfolio(10_000, legs), {"BTC": [20_000.0, 19_000.0, 18_000.0]})
     numpy = replay(Portfolio(10_000, legs), {"BTC": np.array([20_000, 19_000, 18_000])})
     assert numpy.records == plain.records
+
+
+def test_a_one_path_price_paths_replays_as_its_closes_lows_and_highs():
+    from margin_lab.paths import PricePaths
+
+    closes = [[[20_000.0, 19_500.0, 18_500.0, 19_000.0]], [[1_000.0, 990.0, 900.0, 950.0]]]
+    lows = [[[20_000.0, 19_000.0, 17_900.0, 18_800.0]], [[1_000.0, 980.0, 850.0, 940.0]]]
+    highs = [[[20_000.0, 19_900.0, 19_000.0, 19_200.0]], [[1_000.0, 1_000.0, 950.0, 960.0]]]
+    paths = PricePaths(closes, [0, 1, 2, 3], ("BTC", "ETH"), lows, highs)
+    legs = (Leg("BTCUSDT", "long", size=1, leverage=10), Leg("ETH", "short", size=5, leverage=5))
+    from_paths = replay(Portfolio(10_000, legs), paths)
+    by_hand = replay(Portfolio(10_000, legs), {"BTCUSDT": closes[0][0], "ETH": closes[1][0]},
+                     lows={"BTCUSDT": lows[0][0], "ETH": lows[1][0]},
+                     highs={"BTCUSDT": highs[0][0], "ETH": highs[1][0]})
+    assert from_paths.records == by_hand.records
+    assert from_paths.liquidated == ("BTCUSDT",)  # the low of 17,900 reaches 18,090.45; no close does
+    both = compare_modes(Portfolio(10_000, legs), paths)
+    assert both.isolated.records == by_hand.records
+
+
+def test_price_paths_with_many_paths_or_a_missing_asset_are_refused_by_name():
+    from margin_lab.paths import gbm_paths
+
+    many = gbm_paths(start_price=20_000, volatility=0.6, days=5, n_paths=3, seed=1, asset="BTC")
+    legs = (Leg("BTC", "long", size=1, leverage=10),)
+    with pytest.raises(ValueError, match=r"prices must hold one path, got a PricePaths of 3 paths: pick one"):
+        replay(Portfolio(10_000, legs), many)
+    with pytest.raises(ValueError, match=r"prices has no asset for the leg 'SOL': its assets are \['BTC'\]"):
+        replay(Portfolio(10_000, (Leg("SOL", "long", size=1, leverage=10),)), many.path(0))
