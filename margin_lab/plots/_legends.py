@@ -3,9 +3,9 @@
 After the frame (:mod:`margin_lab.plots._frames`), legends were the dearest part of an
 explorer's callback render: building a six-entry :class:`matplotlib.legend.Legend` and drawing
 it took 35-45 ms on this project's 2-core machine (most of it nested offset-box layout that
-measures every label six times), and the two-panel explorers draw two. Their labels carry
-numbers ("Liquidation 18,200"), so the legend itself changes with every slider move and cannot
-simply be kept as pixels.
+measures every label six times), and the two-panel explorers draw two. Their labels often
+carry numbers ("Liquidation 18,200"), so a legend may change with every slider move: keeping
+its pixels alone would not do.
 
 :func:`legend` is what the draw functions call instead of ``ax.legend``. On a static figure (a
 lesson cell, a stored notebook output) it *is* ``ax.legend``. On an explorer's figure (one that
@@ -14,8 +14,9 @@ attaches a ``QuickLegend``: the same entries, the same placement rules and the s
 matplotlib's legend (its ``rcParams["legend.*"]`` paddings in font-size units, its anchoring of
 ``loc`` and ``bbox_to_anchor``, its "best" search), computed directly from each label's
 measured width, height and descent. It draws the frame, one small line, marker or patch per
-entry and the labels: a few milliseconds. ``tests/test_frames.py`` compares it with matplotlib's
-legend pixel by pixel.
+entry and the labels: a few milliseconds. And while a legend's entries and place stay the same,
+its pixels, drawn once on a blank canvas, are pasted again. ``tests/test_legends.py`` compares
+it with matplotlib's legend pixel by pixel.
 
 Supported options: ``loc`` (a name, or "best"), ``bbox_to_anchor`` (a point in axes
 coordinates), ``ncols`` (or ``ncol``), ``fontsize`` and ``borderaxespad``. Anything else, or a
@@ -59,8 +60,6 @@ def _drawable(handle: Any) -> bool:
 @functools.lru_cache(maxsize=4096)
 def _metrics(text: str, prop: Any, dpi: float) -> tuple[float, float, float]:
     """Width, height and descent of ``text`` in pixels, as Agg measures it (kept per text)."""
-    from matplotlib.backends.backend_agg import RendererAgg
-
     return _measuring_renderer(dpi).get_text_width_height_descent(text, prop, ismath=False)
 
 
