@@ -15,7 +15,7 @@ import random
 from dataclasses import replace
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from margin_lab.account import Account, generic_venue
@@ -182,6 +182,10 @@ def test_liquidation_price_agrees_with_update_one_tick_either_side(recipe):
     if price == acct.mark("X"):  # the pool is already under water: update liquidates at once
         assert liquidations(acct.update({}), "X")
         return
+    # A price within 1e-9 of zero (relative to the entry) comes from cancellation: collateral
+    # and entry value agree to the last bits (leverage 1.0000000000000002), so the equity at
+    # such a price is float rounding, and "one tick either side" cannot be told apart there.
+    assume(price >= 1e-9 * recipe["entry"])
     tick = 1e-6
     assert liquidations(acct.update({"X": price * (1 + sign * tick)})) == []
     events = build(recipe).update({"X": price * (1 - sign * tick)})
