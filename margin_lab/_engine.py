@@ -103,7 +103,7 @@ def pool(holdings, balance: float, basis: Basis) -> tuple[float, float, float]:
     cross = [h for h in holdings if h.mode is MarginMode.CROSS]
     equity = balance + math.fsum([h.pnl() for h in cross])
     maintenance = math.fsum([h.maintenance(basis) for h in cross])
-    initial = math.fsum([h.size * h.entry_price * h.initial_rate for h in cross])
+    initial = math.fsum([h.initial_margin for h in cross])
     return equity, maintenance, initial
 
 

@@ -83,7 +83,28 @@ def backing(book: Book, found: Holding, *, with_maintenance: bool) -> float | No
 
 def liquidation_price(book: Book, found: Holding) -> float | None:
     """Where update() liquidates ``found`` (its mark when a cross pool is already under water)."""
-    collateral = backing(book, found, with_maintenance=True)
+    return _price_backed_by(book, found, backing(book, found, with_maintenance=True))
+
+
+def liquidation_prices(book: Book) -> dict[str, float | None]:
+    """Every open position's :func:`liquidation_price`, with each cross position's P&L and
+    maintenance computed once instead of once per other cross position (a replay records these
+    at every step). ``math.fsum`` is exactly rounded, so each backing is the one
+    :func:`backing` sums."""
+    cross = {s: (h.pnl(), h.maintenance(book.basis)) for s, h in book.positions.items() if h.is_cross}
+    prices = {}
+    for symbol, found in book.positions.items():
+        collateral = found.collateral
+        if found.is_cross:
+            others = [amounts for other, amounts in cross.items() if other != symbol]
+            total = book.balance + math.fsum([pnl for pnl, _ in others])
+            total -= math.fsum([maintenance for _, maintenance in others])
+            collateral = total if total > 0 else None
+        prices[symbol] = _price_backed_by(book, found, collateral)
+    return prices
+
+
+def _price_backed_by(book: Book, found: Holding, collateral: float | None) -> float | None:
     if collateral is None:
         return found.mark
     return _solve_tiered(found.side, found.entry_price, found.size, collateral, found.schedule, 0.0, book.basis)

@@ -57,7 +57,7 @@ from . import _orders as orders
 from ._checks import require_choice, require_fraction, require_positive, require_range
 from .ledger import LedgerEntry, ledger_summary, ledger_total, money_trail
 from .model import Basis, Event, MarginMode, Position, Side, Venue
-from .tiers import MaintenanceSchedule, _solve_tiered
+from .tiers import MaintenanceSchedule
 from .venues import GENERIC
 
 __all__ = ["Account", "generic_venue"]
@@ -410,31 +410,16 @@ class Account:
 
     def _watch(self) -> dict[str, tuple[float, float, float | None, float]]:
         """Symbol -> (mark, margin level, liquidation price, collateral): what a replay records at
-        every step, computed as :attr:`positions` computes it, without building the snapshots.
-
-        Each cross position's P&L and maintenance are computed once, not once per other cross
-        position; ``math.fsum`` is exactly rounded, so the sums are the ones
-        :func:`margin_lab._orders.backing` and :func:`margin_lab._engine.pool` make.
-        """
-        basis, balance = self._basis, self._balance
-        cross = {s: (h.pnl(), h.maintenance(basis)) for s, h in self._positions.items() if h.is_cross}
-        if cross:
-            level = engine.level(balance + math.fsum([p for p, _ in cross.values()]),
-                                 math.fsum([m for _, m in cross.values()]))
-        watched = {}
-        for symbol, found in self._positions.items():
-            if found.is_cross:
-                others = [v for s, v in cross.items() if s != symbol]
-                backing = balance + math.fsum([p for p, _ in others]) - math.fsum([m for _, m in others])
-                price = (found.mark if backing <= 0 else
-                         _solve_tiered(found.side, found.entry_price, found.size, backing, found.schedule, 0.0, basis))
-                watched[symbol] = (found.mark, level, price, found.collateral)
-            else:
-                own = engine.level(found.collateral + found.pnl(), found.maintenance(basis))
-                price = _solve_tiered(found.side, found.entry_price, found.size, found.collateral, found.schedule,
-                                      0.0, basis)
-                watched[symbol] = (found.mark, own, price, found.collateral)
-        return watched
+        every step, the values :attr:`positions` gives, without building the snapshots."""
+        prices = orders.liquidation_prices(self._book())
+        cross_level = self.cross_margin_level
+        return {
+            symbol: (found.mark,
+                     cross_level if found.is_cross else engine.level(found.collateral + found.pnl(),
+                                                                     found.maintenance(self._basis)),
+                     prices[symbol], found.collateral)
+            for symbol, found in self._positions.items()
+        }
 
     def _snapshot(self, found: engine.Holding, cross_level: float | None = None) -> Position:
         pnl = found.pnl()
