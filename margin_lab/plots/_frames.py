@@ -64,15 +64,15 @@ def _bar_style(artist: Any) -> Hashable | None:
     """What decides how a plain Rectangle (a bar) is drawn, apart from where; None for any other artist."""
     from matplotlib.patches import Rectangle
 
+    from ._legends import handle_style
+
     if type(artist) is not Rectangle or not artist.get_visible() or artist.get_clip_path() is not None:
         return None
     if artist.get_path_effects() or artist.get_sketch_params() is not None or artist.get_url() or artist.get_gid():
         return None
     box = artist.get_clip_box()
     return (
-        id(artist.axes), artist.get_zorder(), tuple(artist.get_facecolor()), tuple(artist.get_edgecolor()),
-        artist.get_fill(), artist.get_hatch(), tuple(artist._hatch_color), getattr(artist, "_hatch_linewidth", None),
-        artist.get_linewidth(), repr(artist._unscaled_dash_pattern), artist.get_alpha(), artist.get_antialiased(),
+        handle_style(artist), id(artist.axes), artist.get_zorder(), artist.get_antialiased(),
         artist.get_capstyle(), artist.get_joinstyle(), artist.get_snap(), artist.get_clip_on(),
         None if box is None else tuple(box.bounds),
     )

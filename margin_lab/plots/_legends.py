@@ -46,17 +46,6 @@ _ANCHORS = {1: (1.0, 1.0), 2: (0.0, 1.0), 3: (0.0, 0.0), 4: (1.0, 0.0), 5: (1.0,
             6: (0.0, 0.5), 7: (1.0, 0.5), 8: (0.5, 0.0), 9: (0.5, 1.0), 10: (0.5, 0.5)}
 
 
-def _drawable(handle: Any) -> bool:
-    from matplotlib.collections import PolyCollection
-    from matplotlib.container import BarContainer
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
-
-    if isinstance(handle, BarContainer):
-        return bool(handle.patches)
-    return isinstance(handle, (Line2D, Patch, PolyCollection))
-
-
 @functools.lru_cache(maxsize=4096)
 def _metrics(text: str, prop: Any, dpi: float) -> tuple[float, float, float]:
     """Width, height and descent of ``text`` in pixels, as Agg measures it (kept per text)."""
@@ -90,7 +79,7 @@ def _quick_legend_class() -> type:
         zorder = 5  # matplotlib's Legend.zorder: over the data
 
         def __init__(self, ax: "Axes", handles: list, labels: list[str], options: dict[str, Any],
-                     frames: Any = None, key: Any = None):
+                     frames: Any, key: Any):
             super().__init__()
             self._frames, self._key = frames, key
             rc = matplotlib.rcParams
@@ -311,13 +300,10 @@ def _quick_legend_class() -> type:
                 return
             renderer.open_group("legend", gid=self.get_gid())
             box, entries = self._layout(renderer)
-            if self._frames is None or self._key is None:
-                self._paint(renderer, box, entries)
-            else:
-                left, bottom, image = self._kept_pixels(renderer, box, entries)
-                gc = renderer.new_gc()
-                renderer.draw_image(gc, left, bottom, image)
-                gc.restore()
+            left, bottom, image = self._kept_pixels(renderer, box, entries)
+            gc = renderer.new_gc()
+            renderer.draw_image(gc, left, bottom, image)
+            gc.restore()
             renderer.close_group("legend")
             self.stale = False
 
@@ -407,13 +393,11 @@ def legend(ax: "Axes", **options: Any) -> Any:
     """
     frames = getattr(ax.get_figure(root=True), "_margin_lab_frames", None)
     handles, labels = ax.get_legend_handles_labels()
-    if frames is None or not labels or not set(options) <= QUICK_OPTIONS or not all(_drawable(h) for h in handles):
-        return ax.legend(**options)
     styles = tuple(handle_style(h) for h in handles)
-    key = None if None in styles else (
-        tuple(labels), styles, tuple(sorted((name, _hashable(v)) for name, v in options.items())),
-        *(_hashable(v) for v in _rc_values()),
-    )
+    if frames is None or not labels or not set(options) <= QUICK_OPTIONS or None in styles:
+        return ax.legend(**options)
+    key = (tuple(labels), styles, tuple(sorted((name, _hashable(v)) for name, v in options.items())),
+           *(_hashable(v) for v in _rc_values()))
     stand_in = _quick_legend_class()(ax, handles, labels, options, frames, key)
     if ax.legend_ is not None:
         ax.legend_.remove()
