@@ -23,7 +23,15 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ._checks import require_choice, require_fraction, require_non_negative, require_positive, require_text
+from ._checks import (
+    require_choice,
+    require_fraction,
+    require_non_negative,
+    require_number,
+    require_positive,
+    require_text,
+)
+from .ccxt_records import Reading, read_record
 from .margin import liquidation_price
 from .model import Basis, MarginMode, Position, Side
 
@@ -167,17 +175,27 @@ def position_to_ccxt(p: Position) -> dict:
     }
 
 
-def _words(x: float) -> str:
+def _words(x: float, coin: bool = False) -> str:
+    if coin:
+        return f"{x:.8g}"
     text = f"{x:,.2f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+_PASS = ("pass wallet_balance= (the account's wallet balance), other_maintenance= (the other positions' "
+         "maintenance margin) and other_unrealized_pnl= (their unrealised P&L) to compute it")
+
+
 @dataclass(frozen=True)
 class Explanation:
-    """The exchange's liquidation price next to margin_lab's, with the likely reasons they differ.
+    """The exchange's liquidation price next to margin_lab's, with what the record means.
 
-    ``difference`` is (computed − exchange) / exchange; ``agree`` when its size is at most
-    ``tolerance``. ``alternative`` is margin_lab's price on the other basis.
+    ``difference`` is (computed − exchange) / exchange. ``agree`` is True or False when the two
+    prices are comparable (within ``tolerance`` or not), None when they are not: no exchange
+    price, or an account-level price (cross, portfolio margin) without the account's numbers.
+    ``independent`` is False when agreement would hold by construction: CCXT derived the
+    collateral or the rate from the liquidation price, or computed that price itself.
+    ``alternative_price`` is margin_lab's price on the other basis.
     """
 
     symbol: str
@@ -186,46 +204,105 @@ class Explanation:
     exchange_price: float | None
     computed_price: float | None
     alternative_price: float | None
-    collateral: float
+    collateral: float | None
     maintenance_rate: float
     basis: Basis
     difference: float | None
-    agree: bool
+    agree: bool | None
     reasons: tuple[str, ...]
     tolerance: float = 0.001
+    independent: bool = True
+    inverse: bool = False
+    account_level: bool = False
+    from_wallet: bool = False
+    notes: tuple[str, ...] = ()
 
     def summary(self) -> str:
         """Plain text for the learner (see :func:`explain_position`)."""
         on = "on the entry value" if self.basis is Basis.ENTRY else "on the value at the mark price"
-        computed = "no liquidation price (the collateral covers the whole fall)" if self.computed_price is None \
+        computed = "no liquidation price (the collateral covers the whole move)" if self.computed_price is None \
             else f"{self.computed_price:,.2f}"
-        source = f"from collateral {_words(self.collateral)} and maintenance {self.maintenance_rate * 100:g} % {on}"
+        coin = " in the coin" if self.inverse else ""
+        backing = "the cross collateral (wallet − other maintenance + other unrealised P&L)" if self.from_wallet \
+            else "collateral"
+        amount = "" if self.collateral is None else f" {_words(self.collateral, self.inverse)}{coin}"
+        source = f"from {backing}{amount} and maintenance {self.maintenance_rate * 100:.4g} % {on}"
+        lines = []
         if self.exchange_price is None:
-            return f"Your exchange gives no liquidation price; margin_lab computes {computed} {source}."
-        head = f"Your exchange says {_words(self.exchange_price)}; margin_lab computes {computed} {source}"
-        if self.agree:
-            return f"{head}: they agree ({abs(self.difference) * 100:.2f} %)."
-        gap = "" if self.difference is None else f" by {abs(self.difference) * 100:.2f} %"
-        return "\n".join([f"{head}: they differ{gap}. Likely reasons:", *(f"- {r}" for r in self.reasons)])
+            lines.append(f"Your exchange gives no liquidation price; margin_lab computes {computed} {source}.")
+        elif self.account_level and not self.from_wallet:
+            lines.append(f"Your exchange says {_words(self.exchange_price)} for this {self.margin_mode.value} "
+                         f"position. That price depends on the whole account (its wallet balance, the other "
+                         f"positions' maintenance and their unrealised P&L), which the record does not carry, "
+                         f"so margin_lab does not call any number agreement; {_PASS}.")
+            if self.computed_price is not None:
+                lines.append(f"From the record's own collateral alone margin_lab computes {computed} {source}.")
+        else:
+            head = f"Your exchange says {_words(self.exchange_price)}; margin_lab computes {computed} {source}"
+            if self.agree:
+                lines.append(f"{head}: they agree ({abs(self.difference) * 100:.2f} %).")
+            else:
+                gap = "" if self.difference is None else f" by {abs(self.difference) * 100:.2f} %"
+                lines.append(f"{head}: they differ{gap}. Likely reasons:")
+                lines.extend(f"- {r}" for r in self.reasons)
+        if not self.independent:
+            lines.append("This check proves nothing: the record's numbers were derived from this very liquidation "
+                         "price, so margin_lab's price matches it by construction (see the notes).")
+        if self.inverse:
+            lines.append("This is an inverse (coin-margined) contract: size in USD, collateral and P&L in the coin.")
+        lines.extend(f"Note: {n}." for n in self.notes)
+        return "\n".join(lines)
 
 
-def explain_position(d: Mapping, basis: str | Basis | None = None, tolerance: float = 0.001) -> Explanation:
-    """Recompute a CCXT position's liquidation price and compare it with the exchange's.
+def _price(r: Reading, collateral: float, basis: Basis) -> float | None:
+    if r.inverse:
+        from .inverse import inverse_liquidation_price  # coin-margined math (REFERENCE.md §1b)
+
+        return inverse_liquidation_price(r.side, r.entry_price, r.size, collateral, r.maintenance_rate,
+                                         maintenance_amount=r.maintenance_amount, basis=basis)
+    return liquidation_price(r.side, r.entry_price, r.size, collateral, r.maintenance_rate,
+                             maintenance_amount=r.maintenance_amount, basis=basis)
+
+
+def _cross_collateral(wallet_balance: object, other_maintenance: object, other_unrealized_pnl: object) -> float:
+    wallet = require_positive("wallet_balance", wallet_balance)
+    other = require_non_negative("other_maintenance", other_maintenance)
+    pnl = require_number("other_unrealized_pnl", other_unrealized_pnl)
+    backing = wallet - other + pnl
+    if backing <= 0:
+        raise ValueError(f"wallet_balance − other_maintenance + other_unrealized_pnl must be > 0, got "
+                         f"{wallet:g} − {other:g} + {pnl:g} = {backing:g}: the account is already below maintenance")
+    return backing
+
+
+def explain_position(d: Mapping, venue: str | None = None, *, wallet_balance: float | None = None,
+                     other_maintenance: float = 0.0, other_unrealized_pnl: float = 0.0,
+                     basis: str | Basis | None = None, tolerance: float = 0.001) -> Explanation:
+    """Recompute a CCXT position's liquidation price, read the way its venue fills the record.
 
     Parameters
     ----------
     d : dict
-        A CCXT unified position (see :func:`position_from_ccxt`).
+        A CCXT unified position (``fetch_positions``), or one typed from the position screen.
+    venue : str or None
+        A preset key (``margin_lab.venues.venue_keys()``) or a CCXT exchange id (``binance``,
+        ``binanceusdm``, ``binancecoinm``, ``bybit``, ``okx``, ``gate``, ``hyperliquid``, ``bitmex``,
+        ``krakenfutures``, ``bitget``, ``coinex``): how to read the record
+        (:mod:`margin_lab.ccxt_records`). None reads the collateral as the position's own margin.
+    wallet_balance, other_maintenance, other_unrealized_pnl : float
+        For a cross position: the account's wallet balance, the other positions' maintenance
+        margin and their unrealised P&L; the backing is their sum M = wallet − other maintenance
+        + other unrealised P&L (REFERENCE.md §1, "Cross"). In the coin for an inverse record.
     basis : "mark", "entry" or None
-        What the maintenance rate is charged on; None picks the basis closer to the exchange's
-        number (the mark basis when the exchange gives none).
+        What the maintenance rate is charged on; None takes the venue's, or (no venue) the basis
+        closer to the exchange's number.
     tolerance : float
         Largest relative difference still called agreement (0.001 = 0.1 %).
 
     Notes
     -----
-    Uses REFERENCE.md §1 with the dict's collateral, one maintenance rate and no fees. Taught in
-    the lesson that reads a learner's own exchange screen.
+    REFERENCE.md §1 (linear) and §1b (inverse) with the record's collateral, rate and tier
+    amount; no fees beyond those the venue puts in the rate. Taught in lesson 07.
 
     Examples
     --------
@@ -237,34 +314,60 @@ def explain_position(d: Mapping, basis: str | Basis | None = None, tolerance: fl
     >>> print(explain_position(bybit).summary())
     Your exchange says 19,700; margin_lab computes 19,700.00 from collateral 400 and maintenance
     0.5 % on the entry value: they agree (0.00 %).
+
+    BitMEX cross (REFERENCE.md §1): wallet 10,000; long 20 ETH at 1,000 with MM 1 %:
+
+    >>> cross = {**bybit, "symbol": "ETH/USDT:USDT", "contracts": 20, "entryPrice": 1_000, "collateral": 400,
+    ...          "maintenanceMarginPercentage": 0.01, "liquidationPrice": 510, "marginMode": "cross"}
+    >>> explain_position(cross).agree is None
+    True
+    >>> e = explain_position(cross, wallet_balance=10_000, basis="entry")
+    >>> e.agree, e.independent, e.computed_price
+    (True, True, 510.0)
     """
-    position = position_from_ccxt(d)
+    reading = read_record(d, venue)
     tolerance = require_fraction("tolerance", tolerance)
-    raw = _get(d, "liquidationPrice")
-    exchange = float(raw) if raw else None
-    prices = {b: liquidation_price(position.side, position.entry_price, position.size, position.collateral,
-                                   position.maintenance_rate, basis=b) for b in Basis}
+    from_wallet = wallet_balance is not None
+    if from_wallet and not reading.account_level:
+        raise ValueError(f"wallet_balance is for cross positions; this record is {reading.margin_mode.value} "
+                         f"(marginMode {d.get('marginMode')!r}): leave wallet_balance out")
+    backing = _cross_collateral(wallet_balance, other_maintenance, other_unrealized_pnl) if from_wallet \
+        else reading.collateral
+    notes = list(reading.notes)
+    prices: dict[Basis, float | None] = dict.fromkeys(Basis)
+    if backing:
+        try:
+            prices = {b: _price(reading, backing, b) for b in Basis}
+        except ValueError as error:  # e.g. collateral already below its requirement
+            notes.append(f"margin_lab cannot compute a price from these numbers: {error}")
+    exchange = reading.exchange_price
     if basis is not None:
         chosen = require_choice("basis", basis, Basis)
+    elif reading.basis is not None:
+        chosen = reading.basis
     elif exchange is None:
         chosen = Basis.MARK
     else:
         chosen = min(Basis, key=lambda b: math.inf if prices[b] is None else abs(prices[b] - exchange))
     computed = prices[chosen]
     other = prices[Basis.ENTRY if chosen is Basis.MARK else Basis.MARK]
+    comparable = exchange is not None and (from_wallet or not reading.account_level)
     difference = None if exchange is None or computed is None else (computed - exchange) / exchange
-    agree = difference is not None and abs(difference) <= tolerance
-    reasons = () if agree or exchange is None else _reasons(position, exchange, computed, other, chosen)
-    return Explanation(position.symbol, position.side, position.margin_mode, exchange, computed, other,
-                       position.collateral, position.maintenance_rate, chosen, difference, agree, reasons, tolerance)
+    agree = None if not comparable else difference is not None and abs(difference) <= tolerance
+    independent = not (reading.price_by_ccxt or reading.rate_backsolved
+                       or (reading.collateral_backsolved and not from_wallet))
+    reasons = () if agree or exchange is None else _reasons(reading, exchange, computed, other, chosen, from_wallet)
+    return Explanation(reading.symbol, reading.side, reading.margin_mode, exchange, computed, other, backing,
+                       reading.maintenance_rate, chosen, difference, agree, reasons, tolerance, independent,
+                       reading.inverse, reading.account_level, from_wallet, tuple(notes))
 
 
-def _reasons(p: Position, exchange: float, computed: float | None, other: float | None,
-             basis: Basis) -> tuple[str, ...]:
+def _reasons(r: Reading, exchange: float, computed: float | None, other: float | None,
+             basis: Basis, from_wallet: bool) -> tuple[str, ...]:
     # Closer to the entry than margin_lab's price means the exchange holds back more.
-    tighter = computed is None or p.side.sign * (exchange - computed) > 0
-    fees = ("fees: some venues count the closing taker fee in the requirement (Gate, OKX), which moves the "
-            "liquidation price toward the entry")
+    tighter = computed is None or r.side.sign * (exchange - computed) > 0
+    fees = ("fees: some venues count the closing taker fee in the requirement (Gate, OKX, Bitget), which moves "
+            "the liquidation price toward the entry")
     tiers = ("tiers: a large position pays a higher maintenance rate minus a maintenance amount for its notional "
              "bracket; the dict gives one rate only")
     cross = ("cross collateral: in cross mode the whole wallet, less the other positions' maintenance and plus "
@@ -274,6 +377,6 @@ def _reasons(p: Position, exchange: float, computed: float | None, other: float 
     alt = "none" if other is None else f"{other:,.2f}"
     basis_reason = f"mark vs entry basis: charged on the {on} instead, margin_lab computes {alt}"
     ordered = [fees, tiers, basis_reason, added] if tighter else [tiers, added, basis_reason]
-    if p.margin_mode is MarginMode.CROSS:
+    if r.margin_mode is MarginMode.CROSS and not from_wallet:
         ordered.insert(0, cross)
     return tuple(ordered)
