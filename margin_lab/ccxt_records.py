@@ -54,6 +54,7 @@ PRESET_CCXT_IDS = {"binance_usdm": "binanceusdm", "binance_coinm": "binancecoinm
 _BINANCE = ("binance", "binanceusdm", "binancecoinm")
 # Venues whose CCXT isolated collateral includes the unrealised P&L (see the module docstring).
 _PNL_IN_COLLATERAL = (*_BINANCE, "bybit", "okx", "gate", "hyperliquid", "bitget")
+_GATE_TAKER_FEE = 0.00075  # CCXT's default for Gate futures when the market gives none (gate.py parse_position)
 _NAMES = {"binance": "Binance", "binanceusdm": "Binance USDⓈ-M", "binancecoinm": "Binance COIN-M",
           "bybit": "Bybit", "okx": "OKX", "gate": "Gate", "hyperliquid": "Hyperliquid", "bitmex": "BitMEX",
           "krakenfutures": "Kraken Futures", "bitget": "Bitget", "coinex": "CoinEx"}
@@ -171,6 +172,17 @@ def _rate(d: Mapping, info: Mapping, venue: str | None, notional: float | None,
         notes.append(f"Hyperliquid: maintenance rate 1/(2 × maxLeverage {max_leverage:g}) from info")
         return 1 / (2 * max_leverage), 0.0, False
     rate = _number(d, "maintenanceMarginPercentage")
+    okx_maintenance = _number(info, "mmr", "info.mmr") if venue == "okx" else None
+    if okx_maintenance is not None and notional:
+        rate = okx_maintenance / notional
+        notes.append("OKX: rate = info.mmr / notional, unrounded (CCXT rounds it to 0.01 %); OKX's own price also "
+                     "counts the closing fee at your fee tier")
+    if rate is None and venue == "gate" and _number(info, "maintenance_rate", "info.maintenance_rate"):
+        rate = _number(info, "maintenance_rate") + _GATE_TAKER_FEE
+        notes.append(f"Gate: rate = info.maintenance_rate + taker fee {_GATE_TAKER_FEE * 100:g} % (CCXT's default "
+                     f"taker fee for Gate futures; yours may be lower)")
+    elif venue == "gate":
+        notes.append("Gate: the rate includes the taker fee (Gate's maintenance margin counts the closing fee)")
     if rate is None:
         maintenance = _number(d, "maintenanceMargin")
         if maintenance is not None and notional:
@@ -186,12 +198,13 @@ def _rate(d: Mapping, info: Mapping, venue: str | None, notional: float | None,
         if gap > 1e-9 * max(exchange_maintenance, 1e-12):
             amount = gap
             notes.append(f"Binance: the tier's maintenance amount {amount:.8g} = rate × notional − info.maintMargin")
+    if venue in _BINANCE and exchange_maintenance is None:
+        notes.append("Binance: the record carries no maintenance amount (cum) of its tier; above the first tier "
+                     "the exchange's price sits a little further from the entry")
     backsolved = venue == "bybit" and info.get("positionMM") in (None, "") and info.get("bustPrice") not in (None, "")
     if backsolved:
         notes.append("Bybit: CCXT derived the maintenance rate from the liquidation and bankruptcy prices "
                      "(info has no positionMM)")
-    if venue == "gate":
-        notes.append("Gate: the rate includes the taker fee (Gate's maintenance margin counts the closing fee)")
     return rate, amount, backsolved
 
 

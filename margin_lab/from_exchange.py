@@ -176,7 +176,7 @@ def position_to_ccxt(p: Position) -> dict:
 
 
 def _words(x: float, coin: bool = False) -> str:
-    if coin:
+    if coin or 0 < abs(x) < 1:
         return f"{x:.8g}"
     text = f"{x:,.2f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
@@ -220,15 +220,23 @@ class Explanation:
     def summary(self) -> str:
         """Plain text for the learner (see :func:`explain_position`)."""
         on = "on the entry value" if self.basis is Basis.ENTRY else "on the value at the mark price"
-        computed = "no liquidation price (the collateral covers the whole move)" if self.computed_price is None \
-            else f"{self.computed_price:,.2f}"
+        if self.computed_price is not None:
+            computed = f"{self.computed_price:,.2f}" if self.computed_price >= 1 else f"{self.computed_price:.6g}"
+        elif self.collateral:
+            computed = "no liquidation price (the collateral covers the whole move)"
+        else:
+            computed = "no price (the record carries no collateral of the position's own)"
         coin = " in the coin" if self.inverse else ""
         backing = "the cross collateral (wallet − other maintenance + other unrealised P&L)" if self.from_wallet \
             else "collateral"
         amount = "" if self.collateral is None else f" {_words(self.collateral, self.inverse)}{coin}"
         source = f"from {backing}{amount} and maintenance {self.maintenance_rate * 100:.4g} % {on}"
         lines = []
-        if self.exchange_price is None:
+        if self.exchange_price is None and self.account_level and not self.from_wallet:
+            lines.append(f"Your exchange gives no liquidation price for this {self.margin_mode.value} position. "
+                         f"A cross position's price depends on the whole account (its wallet balance, the other "
+                         f"positions' maintenance and their unrealised P&L); {_PASS}.")
+        elif self.exchange_price is None:
             lines.append(f"Your exchange gives no liquidation price; margin_lab computes {computed} {source}.")
         elif self.account_level and not self.from_wallet:
             lines.append(f"Your exchange says {_words(self.exchange_price)} for this {self.margin_mode.value} "
@@ -254,14 +262,14 @@ class Explanation:
         return "\n".join(lines)
 
 
-def _price(r: Reading, collateral: float, basis: Basis) -> float | None:
+def _price(r: Reading, collateral: float, amount: float, basis: Basis) -> float | None:
     if r.inverse:
         from .inverse import inverse_liquidation_price  # coin-margined math (REFERENCE.md §1b)
 
         return inverse_liquidation_price(r.side, r.entry_price, r.size, collateral, r.maintenance_rate,
-                                         maintenance_amount=r.maintenance_amount, basis=basis)
+                                         maintenance_amount=amount, basis=basis)
     return liquidation_price(r.side, r.entry_price, r.size, collateral, r.maintenance_rate,
-                             maintenance_amount=r.maintenance_amount, basis=basis)
+                             maintenance_amount=amount, basis=basis)
 
 
 def _cross_collateral(wallet_balance: object, other_maintenance: object, other_unrealized_pnl: object) -> float:
@@ -334,10 +342,14 @@ def explain_position(d: Mapping, venue: str | None = None, *, wallet_balance: fl
     backing = _cross_collateral(wallet_balance, other_maintenance, other_unrealized_pnl) if from_wallet \
         else reading.collateral
     notes = list(reading.notes)
+    if from_wallet and reading.collateral_backsolved:
+        notes.append("margin_lab does not use that collateral here: the backing comes from wallet_balance")
     prices: dict[Basis, float | None] = dict.fromkeys(Basis)
+    # CCXT's back-solve uses one rate and no maintenance amount: recomputing it the same way shows the echo.
+    amount = 0.0 if reading.collateral_backsolved and not from_wallet else reading.maintenance_amount
     if backing:
         try:
-            prices = {b: _price(reading, backing, b) for b in Basis}
+            prices = {b: _price(reading, backing, amount, b) for b in Basis}
         except ValueError as error:  # e.g. collateral already below its requirement
             notes.append(f"margin_lab cannot compute a price from these numbers: {error}")
     exchange = reading.exchange_price
