@@ -43,7 +43,7 @@ from ._checks import require_choice, require_fraction, require_non_negative, req
 from .model import Basis, MarginMode, Side
 from .venues import venue_keys
 
-__all__ = ["CCXT_IDS", "PRESET_CCXT_IDS", "Reading", "read_record", "ccxt_id"]
+__all__ = ["CCXT_IDS", "PRESET_CCXT_IDS", "Reading", "read_record", "read_number", "ccxt_id"]
 
 CCXT_IDS = ("binance", "binanceusdm", "binancecoinm", "bybit", "okx", "gate", "hyperliquid", "bitmex",
             "krakenfutures", "bitget", "coinex")
@@ -112,7 +112,8 @@ class Reading:
     notes: tuple[str, ...]
 
 
-def _number(d: Mapping, key: str, name: str | None = None) -> float | None:
+def read_number(d: Mapping, key: str, name: str | None = None) -> float | None:
+    """``d[key]`` as a float (numeric strings too, as exchanges send them); None when absent or empty."""
     value = d.get(key) if isinstance(d, Mapping) else None
     if value is None or value == "":
         return None
@@ -163,36 +164,36 @@ def _rate(d: Mapping, info: Mapping, venue: str | None, notional: float | None,
     """Maintenance rate, maintenance amount and whether the rate was derived from the liquidation price."""
     if venue == "hyperliquid":
         position = info.get("position") if isinstance(info.get("position"), Mapping) else info
-        max_leverage = _number(position, "maxLeverage", "info.position.maxLeverage")
+        max_leverage = read_number(position, "maxLeverage", "info.position.maxLeverage")
         if max_leverage is None:
-            max_leverage = _number(d, "maxLeverage")
+            max_leverage = read_number(d, "maxLeverage")
         if max_leverage is None:
             raise _missing("info.position.maxLeverage", "Hyperliquid's maintenance rate is 1/(2·maxLeverage)")
         max_leverage = require_positive("info.position.maxLeverage", max_leverage)
         notes.append(f"Hyperliquid: maintenance rate 1/(2 × maxLeverage {max_leverage:g}) from info")
         return 1 / (2 * max_leverage), 0.0, False
-    rate = _number(d, "maintenanceMarginPercentage")
-    okx_maintenance = _number(info, "mmr", "info.mmr") if venue == "okx" else None
+    rate = read_number(d, "maintenanceMarginPercentage")
+    okx_maintenance = read_number(info, "mmr", "info.mmr") if venue == "okx" else None
     if okx_maintenance is not None and notional:
         rate = okx_maintenance / notional
         notes.append("OKX: rate = info.mmr / notional, unrounded (CCXT rounds it to 0.01 %); OKX's own price also "
                      "counts the closing fee at your fee tier")
-    if rate is None and venue == "gate" and _number(info, "maintenance_rate", "info.maintenance_rate"):
-        rate = _number(info, "maintenance_rate") + _GATE_TAKER_FEE
+    if rate is None and venue == "gate" and read_number(info, "maintenance_rate", "info.maintenance_rate"):
+        rate = read_number(info, "maintenance_rate") + _GATE_TAKER_FEE
         notes.append(f"Gate: rate = info.maintenance_rate + taker fee {_GATE_TAKER_FEE * 100:g} % (CCXT's default "
                      f"taker fee for Gate futures; yours may be lower)")
     elif venue == "gate":
         notes.append("Gate: the rate includes the taker fee (Gate's maintenance margin counts the closing fee)")
     if rate is None:
-        maintenance = _number(d, "maintenanceMargin")
+        maintenance = read_number(d, "maintenanceMargin")
         if maintenance is not None and notional:
             rate = maintenance / notional
     if rate is None:
         raise _missing("maintenanceMarginPercentage", "a fraction, 0.005 = 0.5 %; or maintenanceMargin")
     rate = require_fraction("maintenanceMarginPercentage", rate)
     amount = 0.0
-    exchange_maintenance = _number(info, "maintMargin", "info.maintMargin")
-    info_notional = _number(info, "notional") if "notional" in info else _number(info, "notionalValue")
+    exchange_maintenance = read_number(info, "maintMargin", "info.maintMargin")
+    info_notional = read_number(info, "notional") if "notional" in info else read_number(info, "notionalValue")
     if venue in _BINANCE and exchange_maintenance is not None and info_notional:
         gap = rate * abs(info_notional) - exchange_maintenance
         if gap > 1e-9 * max(exchange_maintenance, 1e-12):
@@ -210,15 +211,15 @@ def _rate(d: Mapping, info: Mapping, venue: str | None, notional: float | None,
 
 def _collateral(d: Mapping, info: Mapping, venue: str | None, mode: MarginMode, pnl: float,
                 notes: list[str]) -> float | None:
-    collateral = _number(d, "collateral")
+    collateral = read_number(d, "collateral")
     if mode is MarginMode.ISOLATED and venue in _PNL_IN_COLLATERAL:
         if collateral is not None:
             notes.append(f"{_NAMES[venue]}: CCXT's isolated collateral includes the unrealised P&L; "
                          f"margin = {collateral:.8g} − ({pnl:.8g})")
             return collateral - pnl
-        collateral = _number(d, "positionMargin")
+        collateral = read_number(d, "positionMargin")
     if collateral is None:
-        collateral = _number(d, "initialMargin")
+        collateral = read_number(d, "initialMargin")
     return collateral
 
 
@@ -252,12 +253,12 @@ def read_record(d: Mapping, venue: str | None = None) -> Reading:
     symbol = require_text("symbol", d["symbol"])
     side = require_choice("side", d["side"], Side)
     inverse = _is_inverse(d, symbol)
-    contract_size = _number(d, "contractSize")
-    size = require_positive("contracts", _number(d, "contracts"))
+    contract_size = read_number(d, "contractSize")
+    size = require_positive("contracts", read_number(d, "contracts"))
     size *= 1.0 if contract_size is None else require_positive("contractSize", contract_size)
-    entry = require_positive("entryPrice", _number(d, "entryPrice"))
-    mark = _number(d, "markPrice")
-    notional = _number(d, "notional")
+    entry = require_positive("entryPrice", read_number(d, "entryPrice"))
+    mark = read_number(d, "markPrice")
+    notional = read_number(d, "notional")
     if mark is None and inverse and notional:
         mark = size / abs(notional)
     mark = entry if mark is None else require_positive("markPrice", mark)
@@ -265,19 +266,19 @@ def read_record(d: Mapping, venue: str | None = None) -> Reading:
         notional = size / mark if inverse else size * mark
     notional = abs(notional)
     mode, account_level = _mode(d, info, venue, notes)
-    pnl = _number(d, "unrealizedPnl")
+    pnl = read_number(d, "unrealizedPnl")
     if pnl is None:
         pnl = side.sign * size * (1 / entry - 1 / mark) if inverse else side.sign * size * (mark - entry)
     rate, amount, rate_backsolved = _rate(d, info, venue, notional, notes)
     collateral = _collateral(d, info, venue, mode, pnl, notes)
-    leverage = _number(d, "leverage")
+    leverage = read_number(d, "leverage")
     if collateral is None and leverage:
         leverage = require_positive("leverage", leverage)
         collateral = size / (entry * leverage) if inverse else size * entry / leverage
     if collateral is None and not account_level:
         raise _missing("collateral", "give collateral, positionMargin, initialMargin or leverage")
     collateral = None if collateral is None else require_non_negative("collateral", collateral)
-    exchange = _number(d, "liquidationPrice")
+    exchange = read_number(d, "liquidationPrice")
     exchange = require_positive("liquidationPrice", exchange) if exchange else None
     by_ccxt = venue in _BINANCE and bool(info) and "liquidationPrice" not in info and exchange is not None
     if by_ccxt:

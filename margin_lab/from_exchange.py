@@ -29,26 +29,12 @@ from ._checks import (
     require_non_negative,
     require_number,
     require_positive,
-    require_text,
 )
-from .ccxt_records import Reading, read_record
+from .ccxt_records import Reading, read_number, read_record
 from .margin import liquidation_price
 from .model import Basis, MarginMode, Position, Side
 
 __all__ = ["position_from_ccxt", "position_to_ccxt", "explain_position", "Explanation"]
-
-_REQUIRED = ("symbol", "side", "contracts", "entryPrice")
-
-
-def _get(d: Mapping, key: str) -> object:
-    value = d.get(key)
-    if isinstance(value, str) and key not in ("symbol", "side", "marginMode"):
-        try:
-            return float(value)
-        except ValueError:
-            raise ValueError(f"{key} must be a number, got {value!r}") from None
-    return value
-
 
 def position_from_ccxt(d: Mapping) -> Position:
     """Read a CCXT unified position dict into a :class:`~margin_lab.model.Position`.
@@ -80,61 +66,33 @@ def position_from_ccxt(d: Mapping) -> Position:
     >>> p.leverage, p.maintenance_margin, round(p.liquidation_price, 2)
     (50.0, 100.0, 19698.49)
     """
-    if not isinstance(d, Mapping):
-        raise TypeError(f"d must be a dict with CCXT position keys, got {d!r}")
-    for key in _REQUIRED:
-        if d.get(key) is None:
-            raise ValueError(f"{key} is missing from the position dict: it is required (CCXT unified position key)")
-    symbol = require_text("symbol", d["symbol"])
-    side = require_choice("side", d["side"], Side)
-    mode = require_choice("marginMode", d.get("marginMode") or "isolated", MarginMode)
-    contract_size = _get(d, "contractSize")
-    size = require_positive("contracts", _get(d, "contracts"))
-    size *= 1.0 if contract_size is None else require_positive("contractSize", contract_size)
-    entry = require_positive("entryPrice", _get(d, "entryPrice"))
-    mark = _get(d, "markPrice")
-    mark = entry if mark is None else require_positive("markPrice", mark)
-    leverage = _get(d, "leverage")
-    leverage = None if leverage is None else require_positive("leverage", leverage)
-    collateral = _get(d, "collateral")
-    if collateral is None:
-        collateral = _get(d, "initialMargin")
-    if collateral is None and leverage is not None:
-        collateral = size * entry / leverage
-    if collateral is None:
+    r = read_record(d)
+    if r.inverse:
+        raise ValueError(f"symbol {r.symbol!r} is an inverse (coin-margined) record: position_from_ccxt reads "
+                         f"linear ones (explain_position reads both)")
+    if r.collateral is None:
         raise ValueError("collateral is missing from the position dict: give collateral, initialMargin or leverage")
-    collateral = require_non_negative("collateral", collateral)
+    size, entry, mark, collateral, rate = r.size, r.entry_price, r.mark_price, r.collateral, r.maintenance_rate
+    leverage = read_number(d, "leverage")
+    leverage = None if leverage is None else require_positive("leverage", leverage)
     if leverage is None and collateral > 0:
         leverage = size * entry / collateral
-    notional = _get(d, "notional")
-    notional = size * mark if notional is None else abs(float(notional))
-    rate = _get(d, "maintenanceMarginPercentage")
-    maintenance = _get(d, "maintenanceMargin")
-    if rate is None and maintenance is not None and notional > 0:
-        rate = float(maintenance) / notional
-    if rate is None:
-        raise ValueError("maintenanceMarginPercentage is missing from the position dict: give it (a fraction, "
-                         "0.005 = 0.5 %) or maintenanceMargin")
-    rate = require_fraction("maintenanceMarginPercentage", rate)
+    maintenance = read_number(d, "maintenanceMargin")
     maintenance = rate * size * mark if maintenance is None else require_non_negative("maintenanceMargin", maintenance)
-    initial = _get(d, "initialMargin")
-    initial = (size * entry / leverage if leverage else collateral) if initial is None else float(initial)
-    pnl = _get(d, "unrealizedPnl")
-    pnl = side.sign * size * (mark - entry) if pnl is None else float(pnl)
-    liquidation = _get(d, "liquidationPrice")
-    if not liquidation:
-        liquidation = liquidation_price(side, entry, size, collateral, rate)
-    else:
-        liquidation = require_positive("liquidationPrice", liquidation)
-    ratio = _get(d, "marginRatio")
+    initial = read_number(d, "initialMargin")
+    initial = (size * entry / leverage if leverage else collateral) if initial is None else initial
+    liquidation = r.exchange_price
+    if liquidation is None and collateral > 0:
+        liquidation = liquidation_price(r.side, entry, size, collateral, rate)
+    ratio = read_number(d, "marginRatio")
     if ratio is not None:
-        level = 1 / float(ratio) if float(ratio) > 0 else math.inf
+        level = 1 / ratio if ratio > 0 else math.inf
     elif maintenance > 0:
-        level = (collateral + pnl) / maintenance
+        level = (collateral + r.unrealized_pnl) / maintenance
     else:
         level = math.inf
-    return Position(symbol, side, size, entry, mark, mode, collateral, leverage, initial, maintenance, rate, pnl,
-                    liquidation, level)
+    return Position(r.symbol, r.side, size, entry, mark, r.margin_mode, collateral, leverage, initial, maintenance,
+                    rate, r.unrealized_pnl, liquidation, level)
 
 
 def position_to_ccxt(p: Position) -> dict:
