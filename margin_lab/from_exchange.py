@@ -9,12 +9,20 @@ your own session (or type it from the exchange's position screen) and pass it in
 Required: ``symbol``, ``side``, ``contracts``, ``entryPrice``, a collateral (``collateral``, else
 ``initialMargin``, else ``leverage``) and a maintenance rate (``maintenanceMarginPercentage``, else
 ``maintenanceMargin``). Every other field is recomputed when missing or None. Numbers may be
-numeric strings, as exchanges send them. ``contractSize`` (base units per contract) defaults to 1.
+numeric strings, as exchanges send them. ``contractSize`` (base units per contract, USD for an
+inverse contract) defaults to 1.
+
+The same keys mean different things on different venues (CCXT's isolated ``collateral`` includes
+the unrealised P&L on Binance, Bybit, OKX, Gate, Hyperliquid and Bitget; Binance's cross collateral
+is back-solved from the liquidation price; Hyperliquid's rate is 1/(2·maxLeverage)):
+``explain_position(d, venue)`` reads them the venue's way (:mod:`margin_lab.ccxt_records`), says
+when agreement holds by construction, and does not call an account-level price agreement.
 
 References
 ----------
-CCXT manual, unified position structure; REFERENCE.md §1 (the liquidation-price formula and
-the Bybit worked example) and §4 (venues define the margin ratio in opposite directions).
+CCXT manual, unified position structure; CCXT 4.5.90 ``parse_position`` code per exchange;
+REFERENCE.md §1 (linear formula, cross backing, Bybit and BitMEX examples), §1b (inverse) and §4
+(venues define the margin ratio in opposite directions).
 """
 
 from __future__ import annotations

@@ -376,3 +376,24 @@ def test_account_numbers_are_checked_by_name():
     isolated, venue, _ = fixture("hyperliquid_isolated_eth_long")
     with pytest.raises(ValueError, match="wallet_balance is for cross positions"):
         explain_position(isolated, venue, wallet_balance=1_000)
+
+
+def test_a_price_ccxt_computed_itself_is_not_an_independent_check():
+    # Binance's account endpoint sends no liquidation price; CCXT fills one from the isolated wallet and the
+    # bracket rate: (EP − W/Q) / (1 − mmp) for a long (binance.py parse_account_position).
+    record, venue, info = fixture("binance_usdm_isolated_btcusdt_long")
+    wallet = float(info["isolatedMargin"]) - float(info["unRealizedProfit"])
+    account_info = {k: v for k, v in info.items() if k not in ("liquidationPrice", "markPrice")}
+    by_ccxt = round((6563.665 - wallet / 20) / (1 - 0.005), 2)
+    explanation = explain_position({**record, "liquidationPrice": by_ccxt, "info": account_info}, venue)
+    assert explanation.agree and not explanation.independent
+    assert "by construction" in explanation.summary()
+
+
+def test_position_from_ccxt_reads_a_cross_record_with_collateral_zero_and_refuses_an_inverse_one():
+    record, _, _ = fixture("binance_usdm_cross_wldusdt_no_price")
+    p = position_from_ccxt(record)
+    assert p.collateral == 0 and p.liquidation_price is None and p.margin_mode is MarginMode.CROSS
+    coin_m, _, _ = fixture("binance_coinm_isolated_btcusd_perp")
+    with pytest.raises(ValueError, match="inverse"):
+        position_from_ccxt(coin_m)
