@@ -40,7 +40,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ._checks import require_choice, require_fraction, require_non_negative, require_positive, require_text
-from .model import Basis, MarginMode, Side
+from .model import Basis, MarginMode, Side, Venue
 from .venues import venue_keys
 
 __all__ = ["CCXT_IDS", "PRESET_CCXT_IDS", "Reading", "read_record", "read_number", "ccxt_id"]
@@ -60,16 +60,18 @@ _NAMES = {"binance": "Binance", "binanceusdm": "Binance USDⓈ-M", "binancecoinm
           "krakenfutures": "Kraken Futures", "bitget": "Bitget", "coinex": "CoinEx"}
 
 
-def ccxt_id(venue: str | None) -> str | None:
+def ccxt_id(venue: str | Venue | None) -> str | None:
     """The CCXT exchange id a ``venue`` argument stands for (None: read the record as given).
 
     Examples
     --------
-    >>> ccxt_id("binance_usdm"), ccxt_id("okx"), ccxt_id(None)
-    ('binanceusdm', 'okx', None)
+    >>> ccxt_id("binance_usdm"), ccxt_id("okx"), ccxt_id("kraken_spot"), ccxt_id(None)
+    ('binanceusdm', 'okx', 'generic', None)
     """
     if venue is None:
         return None
+    if isinstance(venue, Venue):  # a preset object (margin_lab.venue(key)) reads as its key
+        venue = venue.key
     if not isinstance(venue, str):
         raise TypeError(f"venue must be a preset key or a CCXT exchange id, got {venue!r}")
     if venue in CCXT_IDS:
@@ -223,7 +225,7 @@ def _collateral(d: Mapping, info: Mapping, venue: str | None, mode: MarginMode, 
     return collateral
 
 
-def read_record(d: Mapping, venue: str | None = None) -> Reading:
+def read_record(d: Mapping, venue: str | Venue | None = None) -> Reading:
     """Read a CCXT unified position the way ``venue``'s parser filled it (see the module docstring).
 
     Raises

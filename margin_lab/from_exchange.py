@@ -40,7 +40,7 @@ from ._checks import (
 )
 from .ccxt_records import Reading, read_number, read_record
 from .margin import liquidation_price
-from .model import Basis, MarginMode, Position, Side
+from .model import Basis, MarginMode, Position, Side, Venue
 
 __all__ = ["position_from_ccxt", "position_to_ccxt", "explain_position", "Explanation"]
 
@@ -249,7 +249,7 @@ def _cross_collateral(wallet_balance: object, other_maintenance: object, other_u
     return backing
 
 
-def explain_position(d: Mapping, venue: str | None = None, *, wallet_balance: float | None = None,
+def explain_position(d: Mapping, venue: str | Venue | None = None, *, wallet_balance: float | None = None,
                      other_maintenance: float = 0.0, other_unrealized_pnl: float = 0.0,
                      basis: str | Basis | None = None, tolerance: float = 0.001) -> Explanation:
     """Recompute a CCXT position's liquidation price, read the way its venue fills the record.
@@ -258,11 +258,11 @@ def explain_position(d: Mapping, venue: str | None = None, *, wallet_balance: fl
     ----------
     d : dict
         A CCXT unified position (``fetch_positions``), or one typed from the position screen.
-    venue : str or None
-        A preset key (``margin_lab.venues.venue_keys()``) or a CCXT exchange id (``binance``,
-        ``binanceusdm``, ``binancecoinm``, ``bybit``, ``okx``, ``gate``, ``hyperliquid``, ``bitmex``,
-        ``krakenfutures``, ``bitget``, ``coinex``): how to read the record
-        (:mod:`margin_lab.ccxt_records`). None reads the collateral as the position's own margin.
+    venue : str, Venue or None
+        A preset key (``margin_lab.venues.venue_keys()``) or the preset itself, or a CCXT exchange
+        id (``binance``, ``binanceusdm``, ``binancecoinm``, ``bybit``, ``okx``, ``gate``,
+        ``hyperliquid``, ``bitmex``, ``krakenfutures``, ``bitget``, ``coinex``): how to read the
+        record (:mod:`margin_lab.ccxt_records`). None reads the collateral as the position's own.
     wallet_balance, other_maintenance, other_unrealized_pnl : float
         For a cross position: the account's wallet balance, the other positions' maintenance
         margin and their unrealised P&L; the backing is their sum M = wallet − other maintenance

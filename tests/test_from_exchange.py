@@ -397,3 +397,11 @@ def test_position_from_ccxt_reads_a_cross_record_with_collateral_zero_and_refuse
     coin_m, _, _ = fixture("binance_coinm_isolated_btcusd_perp")
     with pytest.raises(ValueError, match="inverse"):
         position_from_ccxt(coin_m)
+
+
+def test_a_preset_object_reads_like_its_key():
+    from margin_lab.venues import venue as preset
+
+    record, _, _ = fixture("hyperliquid_isolated_eth_long")
+    assert explain_position(record, preset("hyperliquid")).computed_price == \
+        explain_position(record, "hyperliquid").computed_price
