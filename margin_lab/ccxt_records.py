@@ -291,8 +291,6 @@ def read_record(d: Mapping, venue: str | Venue | None = None) -> Reading:
     if backsolved:
         notes.append("Binance cross: CCXT back-solved the record's collateral from the liquidation price")
     basis = _venue_basis(venue, mode)
-    if inverse:
-        notes.append("inverse contract: size in USD, collateral in the coin (REFERENCE.md §1b)")
     return Reading(venue, symbol, side, mode, inverse, size, entry, mark, collateral, rate, amount, basis,
                    exchange, pnl, account_level, backsolved, rate_backsolved, by_ccxt, tuple(notes))
 

@@ -182,11 +182,14 @@ class Explanation:
     account_level: bool = False
     from_wallet: bool = False
     notes: tuple[str, ...] = ()
+    computable: bool = True
 
     def summary(self) -> str:
         """Plain text for the learner (see :func:`explain_position`)."""
         on = "on the entry value" if self.basis is Basis.ENTRY else "on the value at the mark price"
-        if self.computed_price is not None:
+        if not self.computable:
+            computed = "no price (these numbers cannot hold the position, see the note)"
+        elif self.computed_price is not None:
             computed = f"{self.computed_price:,.2f}" if self.computed_price >= 1 else f"{self.computed_price:.6g}"
         elif self.collateral:
             computed = "no liquidation price (the collateral covers the whole move)"
@@ -211,6 +214,8 @@ class Explanation:
                          f"so margin_lab does not call any number agreement; {_PASS}.")
             if self.computed_price is not None:
                 lines.append(f"From the record's own collateral alone margin_lab computes {computed} {source}.")
+        elif not self.computable:
+            lines.append(f"Your exchange says {_words(self.exchange_price)}; margin_lab computes {computed}.")
         else:
             head = f"Your exchange says {_words(self.exchange_price)}; margin_lab computes {computed} {source}"
             if self.agree:
@@ -223,7 +228,8 @@ class Explanation:
             lines.append("This check proves nothing: the record's numbers were derived from this very liquidation "
                          "price, so margin_lab's price matches it by construction (see the notes).")
         if self.inverse:
-            lines.append("This is an inverse (coin-margined) contract: size in USD, collateral and P&L in the coin.")
+            lines.append("This is an inverse (coin-margined) contract: size in USD, collateral and P&L in the coin "
+                         "(REFERENCE.md §1b).")
         lines.extend(f"Note: {n}." for n in self.notes)
         return "\n".join(lines)
 
@@ -302,15 +308,22 @@ def explain_position(d: Mapping, venue: str | Venue | None = None, *, wallet_bal
     reading = read_record(d, venue)
     tolerance = require_fraction("tolerance", tolerance)
     from_wallet = wallet_balance is not None
+    if not from_wallet and (other_maintenance or other_unrealized_pnl):
+        raise ValueError("other_maintenance and other_unrealized_pnl need wallet_balance: give the account's wallet "
+                         "balance too")
     if from_wallet and not reading.account_level:
         raise ValueError(f"wallet_balance is for cross positions; this record is {reading.margin_mode.value} "
                          f"(marginMode {d.get('marginMode')!r}): leave wallet_balance out")
     backing = _cross_collateral(wallet_balance, other_maintenance, other_unrealized_pnl) if from_wallet \
         else reading.collateral
     notes = list(reading.notes)
+    if reading.venue == "hyperliquid" and reading.account_level and not from_wallet:
+        notes.append("Hyperliquid: its accountValue includes unrealised P&L; wallet_balance is accountValue minus "
+                     "the cross positions' unrealised P&L")
     if from_wallet and reading.collateral_backsolved:
         notes.append("margin_lab does not use that collateral here: the backing comes from wallet_balance")
     prices: dict[Basis, float | None] = dict.fromkeys(Basis)
+    computable = True
     # CCXT's back-solve uses one rate and no maintenance amount: recomputing it the same way shows the echo.
     amount = 0.0 if reading.collateral_backsolved and not from_wallet else reading.maintenance_amount
     if backing:
@@ -318,6 +331,7 @@ def explain_position(d: Mapping, venue: str | Venue | None = None, *, wallet_bal
             prices = {b: _price(reading, backing, amount, b) for b in Basis}
         except ValueError as error:  # e.g. collateral already below its requirement
             notes.append(f"margin_lab cannot compute a price from these numbers: {error}")
+            computable = False
     exchange = reading.exchange_price
     if basis is not None:
         chosen = require_choice("basis", basis, Basis)
@@ -329,15 +343,15 @@ def explain_position(d: Mapping, venue: str | Venue | None = None, *, wallet_bal
         chosen = min(Basis, key=lambda b: math.inf if prices[b] is None else abs(prices[b] - exchange))
     computed = prices[chosen]
     other = prices[Basis.ENTRY if chosen is Basis.MARK else Basis.MARK]
-    comparable = exchange is not None and (from_wallet or not reading.account_level)
+    comparable = computable and exchange is not None and (from_wallet or not reading.account_level)
     difference = None if exchange is None or computed is None else (computed - exchange) / exchange
     agree = None if not comparable else difference is not None and abs(difference) <= tolerance
     independent = not (reading.price_by_ccxt or reading.rate_backsolved
                        or (reading.collateral_backsolved and not from_wallet))
-    reasons = () if agree or exchange is None else _reasons(reading, exchange, computed, other, chosen, from_wallet)
+    reasons = () if agree or exchange is None or not computable else _reasons(reading, exchange, computed, other, chosen, from_wallet)
     return Explanation(reading.symbol, reading.side, reading.margin_mode, exchange, computed, other, backing,
                        reading.maintenance_rate, chosen, difference, agree, reasons, tolerance, independent,
-                       reading.inverse, reading.account_level, from_wallet, tuple(notes))
+                       reading.inverse, reading.account_level, from_wallet, tuple(notes), computable)
 
 
 def _reasons(r: Reading, exchange: float, computed: float | None, other: float | None,

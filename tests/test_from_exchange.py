@@ -405,3 +405,18 @@ def test_a_preset_object_reads_like_its_key():
     record, _, _ = fixture("hyperliquid_isolated_eth_long")
     assert explain_position(record, preset("hyperliquid")).computed_price == \
         explain_position(record, "hyperliquid").computed_price
+
+
+def test_numbers_that_cannot_hold_a_position_give_a_note_not_a_crash():
+    # 0.0001 BTC behind 1,000 USD long at 8,000 (1.25 % margin) with 2 % maintenance: already past liquidation.
+    thin = {"symbol": "BTC/USD:BTC", "side": "long", "contracts": 1_000, "entryPrice": 8_000, "collateral": 0.0001,
+            "maintenanceMarginPercentage": 0.02, "liquidationPrice": 7_990, "marginMode": "isolated"}
+    explanation = explain_position(thin, "krakenfutures")
+    assert explanation.computed_price is None and explanation.agree is None and not explanation.computable
+    assert "cannot hold the position" in explanation.summary() and "cannot compute" in explanation.summary()
+
+
+def test_the_other_positions_numbers_need_the_wallet():
+    record, venue, _ = fixture("bitget_cross_btcusdt_long")
+    with pytest.raises(ValueError, match="need wallet_balance"):
+        explain_position(record, venue, other_maintenance=10)
