@@ -420,3 +420,17 @@ def test_the_other_positions_numbers_need_the_wallet():
     record, venue, _ = fixture("bitget_cross_btcusdt_long")
     with pytest.raises(ValueError, match="need wallet_balance"):
         explain_position(record, venue, other_maintenance=10)
+
+
+def test_coin_m_cross_collateral_back_solved_the_ccxt_way_is_flagged():
+    # CCXT's COIN-M cross back-solve (binance.py parse_position_risk) for a long: Q·((1 + mmp)/liq − 1/EP).
+    coin_m, venue, info = fixture("binance_coinm_isolated_btcusd_perp")
+    liq, entry, size_usd = 25_000.0, 37643.10000021, 200.0
+    collateral = size_usd * ((1 + 0.004) / liq - 1 / entry)
+    cross_info = {**info, "marginType": "cross", "isolatedMargin": "0", "isolatedWallet": "0",
+                  "liquidationPrice": str(liq)}
+    record = {**coin_m, "marginMode": "cross", "collateral": collateral, "liquidationPrice": liq, "info": cross_info}
+    explanation = explain_position(record, venue)
+    assert explanation.inverse and explanation.agree is None and not explanation.independent
+    assert explanation.computed_price == pytest.approx(liq, rel=1e-9)
+    assert "by construction" in explanation.summary()
