@@ -156,9 +156,10 @@ _PASS = ("pass wallet_balance= (the account's wallet balance), other_maintenance
 class Explanation:
     """The exchange's liquidation price next to margin_lab's, with what the record means.
 
-    ``difference`` is (computed − exchange) / exchange. ``agree`` is True or False when the two
-    prices are comparable (within ``tolerance`` or not), None when they are not: no exchange
-    price, or an account-level price (cross, portfolio margin) without the account's numbers.
+    ``difference`` is (computed − exchange) / exchange when the two prices are comparable;
+    ``agree`` is then True or False (within ``tolerance`` or not), and None when they are not: no
+    exchange price, an account-level price (cross, portfolio margin) without the account's
+    numbers, or numbers that cannot hold the position (``computable`` False).
     ``independent`` is False when agreement would hold by construction: CCXT derived the
     collateral or the rate from the liquidation price, or computed that price itself.
     ``alternative_price`` is margin_lab's price on the other basis.
@@ -344,11 +345,12 @@ def explain_position(d: Mapping, venue: str | Venue | None = None, *, wallet_bal
     computed = prices[chosen]
     other = prices[Basis.ENTRY if chosen is Basis.MARK else Basis.MARK]
     comparable = computable and exchange is not None and (from_wallet or not reading.account_level)
-    difference = None if exchange is None or computed is None else (computed - exchange) / exchange
+    difference = None if not comparable or computed is None else (computed - exchange) / exchange
     agree = None if not comparable else difference is not None and abs(difference) <= tolerance
     independent = not (reading.price_by_ccxt or reading.rate_backsolved
                        or (reading.collateral_backsolved and not from_wallet))
-    reasons = () if agree or exchange is None or not computable else _reasons(reading, exchange, computed, other, chosen, from_wallet)
+    explained = agree or exchange is None or not computable
+    reasons = () if explained else _reasons(reading, exchange, computed, other, chosen, from_wallet)
     return Explanation(reading.symbol, reading.side, reading.margin_mode, exchange, computed, other, backing,
                        reading.maintenance_rate, chosen, difference, agree, reasons, tolerance, independent,
                        reading.inverse, reading.account_level, from_wallet, tuple(notes), computable)
