@@ -9,12 +9,20 @@ your own session (or type it from the exchange's position screen) and pass it in
 Required: ``symbol``, ``side``, ``contracts``, ``entryPrice``, a collateral (``collateral``, else
 ``initialMargin``, else ``leverage``) and a maintenance rate (``maintenanceMarginPercentage``, else
 ``maintenanceMargin``). Every other field is recomputed when missing or None. Numbers may be
-numeric strings, as exchanges send them. ``contractSize`` (base units per contract) defaults to 1.
+numeric strings, as exchanges send them. ``contractSize`` (base units per contract, USD for an
+inverse contract) defaults to 1.
+
+The same keys mean different things on different venues (CCXT's isolated ``collateral`` includes
+the unrealised P&L on Binance, Bybit, OKX, Gate, Hyperliquid and Bitget; Binance's cross collateral
+is back-solved from the liquidation price; Hyperliquid's rate is 1/(2·maxLeverage)):
+``explain_position(d, venue)`` reads them the venue's way (:mod:`margin_lab.ccxt_records`), says
+when agreement holds by construction, and does not call an account-level price agreement.
 
 References
 ----------
-CCXT manual, unified position structure; REFERENCE.md §1 (the liquidation-price formula and
-the Bybit worked example) and §4 (venues define the margin ratio in opposite directions).
+CCXT manual, unified position structure; CCXT 4.5.90 ``parse_position`` code per exchange;
+REFERENCE.md §1 (linear formula, cross backing, Bybit and BitMEX examples), §1b (inverse) and §4
+(venues define the margin ratio in opposite directions).
 """
 
 from __future__ import annotations
@@ -23,24 +31,18 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ._checks import require_choice, require_fraction, require_non_negative, require_positive, require_text
+from ._checks import (
+    require_choice,
+    require_fraction,
+    require_non_negative,
+    require_number,
+    require_positive,
+)
+from .ccxt_records import Reading, read_number, read_record
 from .margin import liquidation_price
-from .model import Basis, MarginMode, Position, Side
+from .model import Basis, MarginMode, Position, Side, Venue
 
 __all__ = ["position_from_ccxt", "position_to_ccxt", "explain_position", "Explanation"]
-
-_REQUIRED = ("symbol", "side", "contracts", "entryPrice")
-
-
-def _get(d: Mapping, key: str) -> object:
-    value = d.get(key)
-    if isinstance(value, str) and key not in ("symbol", "side", "marginMode"):
-        try:
-            return float(value)
-        except ValueError:
-            raise ValueError(f"{key} must be a number, got {value!r}") from None
-    return value
-
 
 def position_from_ccxt(d: Mapping) -> Position:
     """Read a CCXT unified position dict into a :class:`~margin_lab.model.Position`.
@@ -72,61 +74,33 @@ def position_from_ccxt(d: Mapping) -> Position:
     >>> p.leverage, p.maintenance_margin, round(p.liquidation_price, 2)
     (50.0, 100.0, 19698.49)
     """
-    if not isinstance(d, Mapping):
-        raise TypeError(f"d must be a dict with CCXT position keys, got {d!r}")
-    for key in _REQUIRED:
-        if d.get(key) is None:
-            raise ValueError(f"{key} is missing from the position dict: it is required (CCXT unified position key)")
-    symbol = require_text("symbol", d["symbol"])
-    side = require_choice("side", d["side"], Side)
-    mode = require_choice("marginMode", d.get("marginMode") or "isolated", MarginMode)
-    contract_size = _get(d, "contractSize")
-    size = require_positive("contracts", _get(d, "contracts"))
-    size *= 1.0 if contract_size is None else require_positive("contractSize", contract_size)
-    entry = require_positive("entryPrice", _get(d, "entryPrice"))
-    mark = _get(d, "markPrice")
-    mark = entry if mark is None else require_positive("markPrice", mark)
-    leverage = _get(d, "leverage")
-    leverage = None if leverage is None else require_positive("leverage", leverage)
-    collateral = _get(d, "collateral")
-    if collateral is None:
-        collateral = _get(d, "initialMargin")
-    if collateral is None and leverage is not None:
-        collateral = size * entry / leverage
-    if collateral is None:
+    r = read_record(d)
+    if r.inverse:
+        raise ValueError(f"symbol {r.symbol!r} is an inverse (coin-margined) record: position_from_ccxt reads "
+                         f"linear ones (explain_position reads both)")
+    if r.collateral is None:
         raise ValueError("collateral is missing from the position dict: give collateral, initialMargin or leverage")
-    collateral = require_non_negative("collateral", collateral)
+    size, entry, mark, collateral, rate = r.size, r.entry_price, r.mark_price, r.collateral, r.maintenance_rate
+    leverage = read_number(d, "leverage")
+    leverage = None if leverage is None else require_positive("leverage", leverage)
     if leverage is None and collateral > 0:
         leverage = size * entry / collateral
-    notional = _get(d, "notional")
-    notional = size * mark if notional is None else abs(float(notional))
-    rate = _get(d, "maintenanceMarginPercentage")
-    maintenance = _get(d, "maintenanceMargin")
-    if rate is None and maintenance is not None and notional > 0:
-        rate = float(maintenance) / notional
-    if rate is None:
-        raise ValueError("maintenanceMarginPercentage is missing from the position dict: give it (a fraction, "
-                         "0.005 = 0.5 %) or maintenanceMargin")
-    rate = require_fraction("maintenanceMarginPercentage", rate)
+    maintenance = read_number(d, "maintenanceMargin")
     maintenance = rate * size * mark if maintenance is None else require_non_negative("maintenanceMargin", maintenance)
-    initial = _get(d, "initialMargin")
-    initial = (size * entry / leverage if leverage else collateral) if initial is None else float(initial)
-    pnl = _get(d, "unrealizedPnl")
-    pnl = side.sign * size * (mark - entry) if pnl is None else float(pnl)
-    liquidation = _get(d, "liquidationPrice")
-    if not liquidation:
-        liquidation = liquidation_price(side, entry, size, collateral, rate)
-    else:
-        liquidation = require_positive("liquidationPrice", liquidation)
-    ratio = _get(d, "marginRatio")
+    initial = read_number(d, "initialMargin")
+    initial = (size * entry / leverage if leverage else collateral) if initial is None else initial
+    liquidation = r.exchange_price
+    if liquidation is None and collateral > 0:
+        liquidation = liquidation_price(r.side, entry, size, collateral, rate)
+    ratio = read_number(d, "marginRatio")
     if ratio is not None:
-        level = 1 / float(ratio) if float(ratio) > 0 else math.inf
+        level = 1 / ratio if ratio > 0 else math.inf
     elif maintenance > 0:
-        level = (collateral + pnl) / maintenance
+        level = (collateral + r.unrealized_pnl) / maintenance
     else:
         level = math.inf
-    return Position(symbol, side, size, entry, mark, mode, collateral, leverage, initial, maintenance, rate, pnl,
-                    liquidation, level)
+    return Position(r.symbol, r.side, size, entry, mark, r.margin_mode, collateral, leverage, initial, maintenance,
+                    rate, r.unrealized_pnl, liquidation, level)
 
 
 def position_to_ccxt(p: Position) -> dict:
@@ -167,17 +141,28 @@ def position_to_ccxt(p: Position) -> dict:
     }
 
 
-def _words(x: float) -> str:
+def _words(x: float, coin: bool = False) -> str:
+    if coin or 0 < abs(x) < 1:
+        return f"{x:.8g}"
     text = f"{x:,.2f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+_PASS = ("pass wallet_balance= (the account's wallet balance), other_maintenance= (the other positions' "
+         "maintenance margin) and other_unrealized_pnl= (their unrealised P&L) to compute it")
+
+
 @dataclass(frozen=True)
 class Explanation:
-    """The exchange's liquidation price next to margin_lab's, with the likely reasons they differ.
+    """The exchange's liquidation price next to margin_lab's, with what the record means.
 
-    ``difference`` is (computed − exchange) / exchange; ``agree`` when its size is at most
-    ``tolerance``. ``alternative`` is margin_lab's price on the other basis.
+    ``difference`` is (computed − exchange) / exchange when the two prices are comparable;
+    ``agree`` is then True or False (within ``tolerance`` or not), and None when they are not: no
+    exchange price, an account-level price (cross, portfolio margin) without the account's
+    numbers, or numbers that cannot hold the position (``computable`` False).
+    ``independent`` is False when agreement would hold by construction: CCXT derived the
+    collateral or the rate from the liquidation price, or computed that price itself.
+    ``alternative_price`` is margin_lab's price on the other basis.
     """
 
     symbol: str
@@ -186,46 +171,119 @@ class Explanation:
     exchange_price: float | None
     computed_price: float | None
     alternative_price: float | None
-    collateral: float
+    collateral: float | None
     maintenance_rate: float
     basis: Basis
     difference: float | None
-    agree: bool
+    agree: bool | None
     reasons: tuple[str, ...]
     tolerance: float = 0.001
+    independent: bool = True
+    inverse: bool = False
+    account_level: bool = False
+    from_wallet: bool = False
+    notes: tuple[str, ...] = ()
+    computable: bool = True
 
     def summary(self) -> str:
         """Plain text for the learner (see :func:`explain_position`)."""
         on = "on the entry value" if self.basis is Basis.ENTRY else "on the value at the mark price"
-        computed = "no liquidation price (the collateral covers the whole fall)" if self.computed_price is None \
-            else f"{self.computed_price:,.2f}"
-        source = f"from collateral {_words(self.collateral)} and maintenance {self.maintenance_rate * 100:g} % {on}"
-        if self.exchange_price is None:
-            return f"Your exchange gives no liquidation price; margin_lab computes {computed} {source}."
-        head = f"Your exchange says {_words(self.exchange_price)}; margin_lab computes {computed} {source}"
-        if self.agree:
-            return f"{head}: they agree ({abs(self.difference) * 100:.2f} %)."
-        gap = "" if self.difference is None else f" by {abs(self.difference) * 100:.2f} %"
-        return "\n".join([f"{head}: they differ{gap}. Likely reasons:", *(f"- {r}" for r in self.reasons)])
+        if not self.computable:
+            computed = "no price (these numbers cannot hold the position, see the note)"
+        elif self.computed_price is not None:
+            computed = f"{self.computed_price:,.2f}" if self.computed_price >= 1 else f"{self.computed_price:.6g}"
+        elif self.collateral:
+            computed = "no liquidation price (the collateral covers the whole move)"
+        else:
+            computed = "no price (the record carries no collateral of the position's own)"
+        coin = " in the coin" if self.inverse else ""
+        backing = "the cross collateral (wallet − other maintenance + other unrealised P&L)" if self.from_wallet \
+            else "collateral"
+        amount = "" if self.collateral is None else f" {_words(self.collateral, self.inverse)}{coin}"
+        source = f"from {backing}{amount} and maintenance {self.maintenance_rate * 100:.4g} % {on}"
+        lines = []
+        if self.exchange_price is None and self.account_level and not self.from_wallet:
+            lines.append(f"Your exchange gives no liquidation price for this {self.margin_mode.value} position. "
+                         f"A cross position's price depends on the whole account (its wallet balance, the other "
+                         f"positions' maintenance and their unrealised P&L); {_PASS}.")
+        elif self.exchange_price is None:
+            lines.append(f"Your exchange gives no liquidation price; margin_lab computes {computed} {source}.")
+        elif self.account_level and not self.from_wallet:
+            lines.append(f"Your exchange says {_words(self.exchange_price)} for this {self.margin_mode.value} "
+                         f"position. That price depends on the whole account (its wallet balance, the other "
+                         f"positions' maintenance and their unrealised P&L), which the record does not carry, "
+                         f"so margin_lab does not call any number agreement; {_PASS}.")
+            if self.computed_price is not None:
+                lines.append(f"From the record's own collateral alone margin_lab computes {computed} {source}.")
+        elif not self.computable:
+            lines.append(f"Your exchange says {_words(self.exchange_price)}; margin_lab computes {computed}.")
+        else:
+            head = f"Your exchange says {_words(self.exchange_price)}; margin_lab computes {computed} {source}"
+            if self.agree:
+                lines.append(f"{head}: they agree ({abs(self.difference) * 100:.2f} %).")
+            else:
+                gap = "" if self.difference is None else f" by {abs(self.difference) * 100:.2f} %"
+                lines.append(f"{head}: they differ{gap}. Likely reasons:")
+                lines.extend(f"- {r}" for r in self.reasons)
+        if not self.independent:
+            lines.append("This check proves nothing: the record's numbers were derived from this very liquidation "
+                         "price, so margin_lab's price matches it by construction (see the notes).")
+        if self.inverse:
+            lines.append("This is an inverse (coin-margined) contract: size in USD, collateral and P&L in the coin "
+                         "(REFERENCE.md §1b).")
+        lines.extend(f"Note: {n}." for n in self.notes)
+        return "\n".join(lines)
 
 
-def explain_position(d: Mapping, basis: str | Basis | None = None, tolerance: float = 0.001) -> Explanation:
-    """Recompute a CCXT position's liquidation price and compare it with the exchange's.
+def _price(r: Reading, collateral: float, amount: float, basis: Basis) -> float | None:
+    if r.inverse:
+        from .inverse import inverse_liquidation_price  # coin-margined math (REFERENCE.md §1b)
+
+        return inverse_liquidation_price(r.side, r.entry_price, r.size, collateral, r.maintenance_rate,
+                                         maintenance_amount=amount, basis=basis)
+    return liquidation_price(r.side, r.entry_price, r.size, collateral, r.maintenance_rate,
+                             maintenance_amount=amount, basis=basis)
+
+
+def _cross_collateral(wallet_balance: object, other_maintenance: object, other_unrealized_pnl: object) -> float:
+    wallet = require_positive("wallet_balance", wallet_balance)
+    other = require_non_negative("other_maintenance", other_maintenance)
+    pnl = require_number("other_unrealized_pnl", other_unrealized_pnl)
+    backing = wallet - other + pnl
+    if backing <= 0:
+        raise ValueError(f"wallet_balance − other_maintenance + other_unrealized_pnl must be > 0, got "
+                         f"{wallet:g} − {other:g} + {pnl:g} = {backing:g}: the account is already below maintenance")
+    return backing
+
+
+def explain_position(d: Mapping, venue: str | Venue | None = None, *, wallet_balance: float | None = None,
+                     other_maintenance: float = 0.0, other_unrealized_pnl: float = 0.0,
+                     basis: str | Basis | None = None, tolerance: float = 0.001) -> Explanation:
+    """Recompute a CCXT position's liquidation price, read the way its venue fills the record.
 
     Parameters
     ----------
     d : dict
-        A CCXT unified position (see :func:`position_from_ccxt`).
+        A CCXT unified position (``fetch_positions``), or one typed from the position screen.
+    venue : str, Venue or None
+        A preset key (``margin_lab.venues.venue_keys()``) or the preset itself, or a CCXT exchange
+        id (``binance``, ``binanceusdm``, ``binancecoinm``, ``bybit``, ``okx``, ``gate``,
+        ``hyperliquid``, ``bitmex``, ``krakenfutures``, ``bitget``, ``coinex``): how to read the
+        record (:mod:`margin_lab.ccxt_records`). None reads the collateral as the position's own.
+    wallet_balance, other_maintenance, other_unrealized_pnl : float
+        For a cross position: the account's wallet balance, the other positions' maintenance
+        margin and their unrealised P&L; the backing is their sum M = wallet − other maintenance
+        + other unrealised P&L (REFERENCE.md §1, "Cross"). In the coin for an inverse record.
     basis : "mark", "entry" or None
-        What the maintenance rate is charged on; None picks the basis closer to the exchange's
-        number (the mark basis when the exchange gives none).
+        What the maintenance rate is charged on; None takes the venue's, or (no venue) the basis
+        closer to the exchange's number.
     tolerance : float
         Largest relative difference still called agreement (0.001 = 0.1 %).
 
     Notes
     -----
-    Uses REFERENCE.md §1 with the dict's collateral, one maintenance rate and no fees. Taught in
-    the lesson that reads a learner's own exchange screen.
+    REFERENCE.md §1 (linear) and §1b (inverse) with the record's collateral, rate and tier
+    amount; no fees beyond those the venue puts in the rate. Taught in lesson 07.
 
     Examples
     --------
@@ -237,34 +295,73 @@ def explain_position(d: Mapping, basis: str | Basis | None = None, tolerance: fl
     >>> print(explain_position(bybit).summary())
     Your exchange says 19,700; margin_lab computes 19,700.00 from collateral 400 and maintenance
     0.5 % on the entry value: they agree (0.00 %).
+
+    BitMEX cross (REFERENCE.md §1): wallet 10,000; long 20 ETH at 1,000 with MM 1 %:
+
+    >>> cross = {**bybit, "symbol": "ETH/USDT:USDT", "contracts": 20, "entryPrice": 1_000, "collateral": 400,
+    ...          "maintenanceMarginPercentage": 0.01, "liquidationPrice": 510, "marginMode": "cross"}
+    >>> explain_position(cross).agree is None
+    True
+    >>> e = explain_position(cross, wallet_balance=10_000, basis="entry")
+    >>> e.agree, e.independent, e.computed_price
+    (True, True, 510.0)
     """
-    position = position_from_ccxt(d)
+    reading = read_record(d, venue)
     tolerance = require_fraction("tolerance", tolerance)
-    raw = _get(d, "liquidationPrice")
-    exchange = float(raw) if raw else None
-    prices = {b: liquidation_price(position.side, position.entry_price, position.size, position.collateral,
-                                   position.maintenance_rate, basis=b) for b in Basis}
+    from_wallet = wallet_balance is not None
+    if not from_wallet and (other_maintenance or other_unrealized_pnl):
+        raise ValueError("other_maintenance and other_unrealized_pnl need wallet_balance: give the account's wallet "
+                         "balance too")
+    if from_wallet and not reading.account_level:
+        raise ValueError(f"wallet_balance is for cross positions; this record is {reading.margin_mode.value} "
+                         f"(marginMode {d.get('marginMode')!r}): leave wallet_balance out")
+    backing = _cross_collateral(wallet_balance, other_maintenance, other_unrealized_pnl) if from_wallet \
+        else reading.collateral
+    notes = list(reading.notes)
+    if reading.venue == "hyperliquid" and reading.account_level and not from_wallet:
+        notes.append("Hyperliquid: its accountValue includes unrealised P&L; wallet_balance is accountValue minus "
+                     "the cross positions' unrealised P&L")
+    if from_wallet and reading.collateral_backsolved:
+        notes.append("margin_lab does not use that collateral here: the backing comes from wallet_balance")
+    prices: dict[Basis, float | None] = dict.fromkeys(Basis)
+    computable = True
+    # CCXT's back-solve uses one rate and no maintenance amount: recomputing it the same way shows the echo.
+    amount = 0.0 if reading.collateral_backsolved and not from_wallet else reading.maintenance_amount
+    if backing:
+        try:
+            prices = {b: _price(reading, backing, amount, b) for b in Basis}
+        except ValueError as error:  # e.g. collateral already below its requirement
+            notes.append(f"margin_lab cannot compute a price from these numbers: {error}")
+            computable = False
+    exchange = reading.exchange_price
     if basis is not None:
         chosen = require_choice("basis", basis, Basis)
+    elif reading.basis is not None:
+        chosen = reading.basis
     elif exchange is None:
         chosen = Basis.MARK
     else:
         chosen = min(Basis, key=lambda b: math.inf if prices[b] is None else abs(prices[b] - exchange))
     computed = prices[chosen]
     other = prices[Basis.ENTRY if chosen is Basis.MARK else Basis.MARK]
-    difference = None if exchange is None or computed is None else (computed - exchange) / exchange
-    agree = difference is not None and abs(difference) <= tolerance
-    reasons = () if agree or exchange is None else _reasons(position, exchange, computed, other, chosen)
-    return Explanation(position.symbol, position.side, position.margin_mode, exchange, computed, other,
-                       position.collateral, position.maintenance_rate, chosen, difference, agree, reasons, tolerance)
+    comparable = computable and exchange is not None and (from_wallet or not reading.account_level)
+    difference = None if not comparable or computed is None else (computed - exchange) / exchange
+    agree = None if not comparable else difference is not None and abs(difference) <= tolerance
+    independent = not (reading.price_by_ccxt or reading.rate_backsolved
+                       or (reading.collateral_backsolved and not from_wallet))
+    explained = agree or exchange is None or not computable
+    reasons = () if explained else _reasons(reading, exchange, computed, other, chosen, from_wallet)
+    return Explanation(reading.symbol, reading.side, reading.margin_mode, exchange, computed, other, backing,
+                       reading.maintenance_rate, chosen, difference, agree, reasons, tolerance, independent,
+                       reading.inverse, reading.account_level, from_wallet, tuple(notes), computable)
 
 
-def _reasons(p: Position, exchange: float, computed: float | None, other: float | None,
-             basis: Basis) -> tuple[str, ...]:
+def _reasons(r: Reading, exchange: float, computed: float | None, other: float | None,
+             basis: Basis, from_wallet: bool) -> tuple[str, ...]:
     # Closer to the entry than margin_lab's price means the exchange holds back more.
-    tighter = computed is None or p.side.sign * (exchange - computed) > 0
-    fees = ("fees: some venues count the closing taker fee in the requirement (Gate, OKX), which moves the "
-            "liquidation price toward the entry")
+    tighter = computed is None or r.side.sign * (exchange - computed) > 0
+    fees = ("fees: some venues count the closing taker fee in the requirement (Gate, OKX, Bitget), which moves "
+            "the liquidation price toward the entry")
     tiers = ("tiers: a large position pays a higher maintenance rate minus a maintenance amount for its notional "
              "bracket; the dict gives one rate only")
     cross = ("cross collateral: in cross mode the whole wallet, less the other positions' maintenance and plus "
@@ -274,6 +371,6 @@ def _reasons(p: Position, exchange: float, computed: float | None, other: float 
     alt = "none" if other is None else f"{other:,.2f}"
     basis_reason = f"mark vs entry basis: charged on the {on} instead, margin_lab computes {alt}"
     ordered = [fees, tiers, basis_reason, added] if tighter else [tiers, added, basis_reason]
-    if p.margin_mode is MarginMode.CROSS:
+    if r.margin_mode is MarginMode.CROSS and not from_wallet:
         ordered.insert(0, cross)
     return tuple(ordered)

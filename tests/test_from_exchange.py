@@ -6,6 +6,8 @@ liquidation 19,700); the Binance one is §1's ETHUSDT example (1,114.78 with cum
 
 from __future__ import annotations
 
+import json
+import pathlib
 from dataclasses import FrozenInstanceError
 
 import pytest
@@ -157,3 +159,278 @@ def test_explanation_is_frozen():
     assert isinstance(explanation, Explanation)
     with pytest.raises(FrozenInstanceError):
         explanation.agree = False  # type: ignore[misc]
+
+
+# --- Real records as CCXT parses them (tests/data/ccxt_positions.json) --------------------------------------
+# Expected prices are derived here by hand from the venue's raw reply (``info``) and REFERENCE.md §1/§1b,
+# not from margin_lab's output.
+
+FIXTURES = {f["id"]: f for f in json.loads((pathlib.Path(__file__).parent / "data" / "ccxt_positions.json")
+                                            .read_text(encoding="utf-8"))["positions"]}
+
+
+def fixture(name):
+    f = FIXTURES[name]
+    return f["record"], f["venue"], f["record"]["info"]
+
+
+def linear_mark(side, entry, size, backing, rate, amount=0.0):
+    s = 1 if side == "long" else -1  # REFERENCE.md §1: P = (EP − s·(M + cum)/Q) / (1 − s·r)
+    return (entry - s * (backing + amount) / size) / (1 - s * rate)
+
+
+def inverse_mark(side, entry, size_usd, backing, rate):
+    s = 1 if side == "long" else -1  # REFERENCE.md §1b: P = Q·(s + r) / (M + s·Q/EP)
+    return size_usd * (s + rate) / (backing + s * size_usd / entry)
+
+
+def test_fixtures_come_from_at_least_five_venues_and_each_says_where_it_came_from():
+    assert len({f["venue"] for f in FIXTURES.values()}) >= 5
+    for f in FIXTURES.values():
+        assert len(f["source"]) > 40 and len(f["parsed_by_hand"]) > 40, f["id"]
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURES))
+def test_no_record_crashes_and_none_agrees_by_construction_without_saying_so(name):
+    record, venue, _ = fixture(name)
+    try:
+        explanation = explain_position(record, venue)
+    except ValueError as error:  # only for a record that lacks a key: the message names it
+        assert "is missing from the position dict" in str(error)
+        return
+    text = explanation.summary()
+    if explanation.agree is None and explanation.exchange_price is not None:
+        assert "depends on the whole account" in text and "wallet_balance=" in text
+    if not explanation.independent:
+        assert "by construction" in text
+
+
+def test_binance_isolated_collateral_is_the_wallet_without_the_unrealised_pnl():
+    record, venue, info = fixture("binance_usdm_isolated_btcusdt_long")
+    margin = float(info["isolatedMargin"]) - float(info["unRealizedProfit"])  # = Binance's isolatedWallet
+    rate = 0.005  # BTCUSDT bracket for a notional of 20 × 6,679.51 = 133,590 (50,000 to 250,000)
+    expected = linear_mark("long", 6563.665, 20, margin, rate)
+    explanation = explain_position(record, venue)
+    assert explanation.computed_price == pytest.approx(expected, rel=1e-12)
+    assert explanation.agree and explanation.independent
+    assert abs(expected / 5930.78 - 1) < 0.001
+    # The rest of the gap is the tier's maintenance amount, cum = 50,000 × (0.5 % − 0.4 %) = 50, not in the record.
+    assert linear_mark("long", 6563.665, 20, margin, rate, amount=50) == pytest.approx(5930.78, abs=0.005)
+    # Read as a generic record (collateral taken as the margin) the same numbers miss by about 2 %.
+    assert explain_position(record).agree is False
+
+
+def test_binance_coin_m_record_is_inverse_and_agrees():
+    record, venue, info = fixture("binance_coinm_isolated_btcusd_perp")
+    size_usd = 2 * 100  # contracts × 100 USD per BTCUSD_PERP contract
+    expected = inverse_mark("long", 37643.10000021, size_usd, float(info["isolatedWallet"]), 0.004)
+    explanation = explain_position(record, venue)
+    assert explanation.inverse and explanation.agree and explanation.independent
+    assert explanation.computed_price == pytest.approx(expected, rel=1e-9)
+    assert abs(expected / float(info["liquidationPrice"]) - 1) < 0.001
+    assert "inverse (coin-margined)" in explanation.summary()
+
+
+def test_hyperliquid_rate_is_half_the_initial_margin_at_maximum_leverage():
+    record, venue, info = fixture("hyperliquid_isolated_eth_long")
+    position = info["position"]
+    size, rate = float(position["szi"]), 1 / (2 * float(position["maxLeverage"]))
+    expected = linear_mark("long", float(position["entryPx"]), size, float(position["marginUsed"]), rate)
+    # Hyperliquid's rawUsd (margin − entry value) gives the same price: rawUsd + Q·P = r·Q·P.
+    assert expected == pytest.approx(-float(position["leverage"]["rawUsd"]) / (size * (1 - rate)), rel=1e-9)
+    explanation = explain_position(record, venue)
+    assert explanation.maintenance_rate == pytest.approx(0.01)
+    assert explanation.computed_price == pytest.approx(expected, rel=1e-12)
+    assert explanation.agree and explanation.independent
+
+
+def test_hyperliquid_record_without_max_leverage_names_the_key():
+    record, venue, info = fixture("hyperliquid_isolated_eth_long")
+    position = {k: v for k, v in info["position"].items() if k != "maxLeverage"}
+    with pytest.raises(ValueError, match=r"info\.position\.maxLeverage is missing"):
+        explain_position({**record, "info": {**info, "position": position}}, venue)
+
+
+def test_gate_counts_the_taker_fee_in_the_rate():
+    record, venue, info = fixture("gate_isolated_ethusdt_long")
+    rate = float(info["maintenance_rate"]) + 0.00075  # Gate: maintenance rate + taker fee (REFERENCE.md §1)
+    expected = linear_mark("long", float(info["entry_price"]), 1 * 0.01, float(info["margin"]), rate)
+    explanation = explain_position(record, venue)
+    assert explanation.computed_price == pytest.approx(expected, rel=1e-12)
+    assert explanation.agree and explanation.independent
+    without_fee = linear_mark("long", float(info["entry_price"]), 0.01, float(info["margin"]), 0.005)
+    assert abs(without_fee / 665.69 - 1) > 0.0005  # the fee is what closes the gap
+
+
+def test_okx_inverse_future_agrees_and_the_rest_is_the_closing_fee():
+    record, venue, info = fixture("okx_isolated_inverse_eth_usd_future")
+    entry, size_usd, margin = float(info["avgPx"]), 1 * 10, float(info["margin"])
+    rate = float(info["mmr"]) / (size_usd / entry)  # mmr in ETH over the position's value in ETH
+    explanation = explain_position(record, venue)
+    assert explanation.inverse and explanation.agree and explanation.independent
+    assert explanation.computed_price == pytest.approx(inverse_mark("long", entry, size_usd, margin, rate), rel=1e-9)
+    assert inverse_mark("long", entry, size_usd, margin, rate + 0.0005) == pytest.approx(float(info["liqPx"]),
+                                                                                          rel=2e-5)
+
+
+def test_bybit_rate_derived_from_the_liquidation_price_is_not_independent():
+    record, venue, info = fixture("bybit_linear_isolated_ethusdt_long")
+    explanation = explain_position(record, venue)
+    rate = (919.10 - 913.15) * 0.1 / 119.845  # what CCXT derived from liqPrice and bustPrice
+    # Bybit USDT isolated charges maintenance on the entry value (REFERENCE.md §1): P = EP − (M − r·Q·EP)/Q.
+    expected = 1198.45 - (float(info["positionBalance"]) - rate * 0.1 * 1198.45) / 0.1
+    assert explanation.basis is Basis.ENTRY and explanation.computed_price == pytest.approx(expected)
+    assert explanation.agree and not explanation.independent
+    assert "proves nothing" in explanation.summary()
+
+
+def test_binance_cross_collateral_back_solved_from_the_price_is_said_to_agree_by_construction():
+    record, venue, _ = fixture("binance_faq_ethusdt_cross_backsolved")
+    alone = explain_position(record, venue)
+    assert alone.agree is None and not alone.independent
+    assert alone.computed_price == pytest.approx(1114.78, rel=1e-6)  # the echo of the price CCXT solved from
+    assert "by construction" in alone.summary() and "wallet_balance=" in alone.summary()
+    # With the account's numbers (Binance FAQ: WB 1,535,443.01, cum 135,365) the check is real.
+    explanation = explain_position(record, venue, wallet_balance=1_535_443.01)
+    expected = linear_mark("long", 1456.84, 3683.979, 1_535_443.01, 0.10, amount=135_365)
+    assert explanation.computed_price == pytest.approx(expected, rel=1e-9)
+    assert explanation.agree and explanation.independent and explanation.from_wallet
+
+
+@pytest.mark.parametrize("name", ["binance_portfolio_margin_btcusdt", "okx_cross_btc_usdt_swap",
+                                  "bybit_unified_cross_xrpusdt", "bitget_cross_btcusdt_long"])
+def test_an_account_level_price_is_not_called_agreement(name):
+    record, venue, _ = fixture(name)
+    explanation = explain_position(record, venue)
+    assert explanation.agree is None and explanation.account_level
+    assert "depends on the whole account" in explanation.summary()
+
+
+def test_a_cross_record_with_collateral_zero_and_no_price_does_not_crash():
+    record, venue, info = fixture("binance_usdm_cross_wldusdt_no_price")
+    explanation = explain_position(record, venue)
+    assert explanation.agree is None and explanation.exchange_price is None and explanation.computed_price is None
+    assert "wallet_balance=" in explanation.summary()
+    # With the account's numbers: M = 5 − 0.5 + 0.2 = 4.7 backs 5 WLD; rate = maintMargin / notional.
+    rate = float(info["maintMargin"]) / float(info["notional"])
+    crossed = explain_position(record, venue, wallet_balance=5, other_maintenance=0.5, other_unrealized_pnl=0.2)
+    assert crossed.computed_price == pytest.approx(linear_mark("long", 2.3483, 5, 4.7, rate), rel=1e-12)
+    assert crossed.agree is None  # nothing to compare with
+
+
+def test_bitmex_cross_example_from_the_wallet_and_its_short_mirror():
+    # REFERENCE.md §1: wallet 10,000 USDT; long 20 ETH at 1,000, MM 1 % of the entry value -> 510.
+    long = {"symbol": "ETH/USDT:USDT", "side": "long", "contracts": 20, "entryPrice": 1_000,
+            "maintenanceMarginPercentage": 0.01, "initialMargin": 400, "liquidationPrice": 510,
+            "marginMode": "cross"}
+    explanation = explain_position(long, "bitmex", wallet_balance=10_000)
+    assert explanation.basis is Basis.ENTRY and explanation.computed_price == pytest.approx(1_000 - 9_800 / 20)
+    assert explanation.agree and explanation.independent
+    short = {**long, "side": "short", "liquidationPrice": 1_490}
+    assert explain_position(short, "bitmex", wallet_balance=10_000).computed_price == pytest.approx(1_490)
+
+
+def test_kraken_futures_record_names_what_ccxt_leaves_out():
+    record, venue, _ = fixture("krakenfutures_isolated_ftmusd")
+    with pytest.raises(ValueError, match="maintenanceMarginPercentage is missing"):
+        explain_position(record, venue)
+
+
+def test_an_inverse_record_flagged_by_ccxt_key_uses_the_coin_formulas():
+    # Kraken Futures (support 360022835671): long 1,000 USD at 8,000, margin 0.01 BTC, MM 1 % -> 7,481.48.
+    kraken = {"symbol": "PI_XBTUSD", "inverse": True, "side": "long", "contracts": 1_000, "contractSize": 1,
+              "entryPrice": 8_000, "collateral": 0.01, "maintenanceMarginPercentage": 0.01,
+              "liquidationPrice": 7_481.48, "marginMode": "isolated"}
+    explanation = explain_position(kraken, "krakenfutures")
+    assert explanation.inverse and explanation.computed_price == pytest.approx(1_010 / 0.135)
+    assert explanation.agree and explanation.independent
+    linear = explain_position({**kraken, "inverse": False}, "krakenfutures")
+    assert linear.computed_price == pytest.approx(linear_mark("long", 8_000, 1_000, 0.01, 0.01))
+
+
+def test_inverse_cross_from_the_wallet_in_the_coin():
+    record = {"symbol": "BTC/USD:BTC", "side": "short", "contracts": 440, "contractSize": 100, "entryPrice": 88_000,
+              "maintenanceMarginPercentage": 0.01, "initialMargin": 0.1, "marginMode": "cross",
+              "liquidationPrice": 108_900}
+    # REFERENCE.md §1b, the seed's example: 0.1 BTC behind 44,000 USD short at 88,000 -> 108,900.
+    explanation = explain_position(record, "binancecoinm", wallet_balance=0.1)
+    assert explanation.computed_price == pytest.approx(inverse_mark("short", 88_000, 44_000, 0.1, 0.01))
+    assert explanation.computed_price == pytest.approx(108_900) and explanation.agree
+
+
+def test_venue_accepts_preset_keys_and_refuses_unknown_names():
+    record, _, _ = fixture("binance_usdm_isolated_btcusdt_long")
+    assert explain_position(record, "binance_usdm").computed_price == explain_position(record, "binance").computed_price
+    with pytest.raises(ValueError, match="venue must be"):
+        explain_position(record, "ftx")
+
+
+def test_account_numbers_are_checked_by_name():
+    record, venue, _ = fixture("binance_faq_ethusdt_cross_backsolved")
+    with pytest.raises(ValueError, match="wallet_balance"):
+        explain_position(record, venue, wallet_balance=-1)
+    with pytest.raises(ValueError, match="other_maintenance"):
+        explain_position(record, venue, wallet_balance=100, other_maintenance=-1)
+    with pytest.raises(ValueError, match="below maintenance"):
+        explain_position(record, venue, wallet_balance=100, other_maintenance=150)
+    isolated, venue, _ = fixture("hyperliquid_isolated_eth_long")
+    with pytest.raises(ValueError, match="wallet_balance is for cross positions"):
+        explain_position(isolated, venue, wallet_balance=1_000)
+
+
+def test_a_price_ccxt_computed_itself_is_not_an_independent_check():
+    # Binance's account endpoint sends no liquidation price; CCXT fills one from the isolated wallet and the
+    # bracket rate: (EP − W/Q) / (1 − mmp) for a long (binance.py parse_account_position).
+    record, venue, info = fixture("binance_usdm_isolated_btcusdt_long")
+    wallet = float(info["isolatedMargin"]) - float(info["unRealizedProfit"])
+    account_info = {k: v for k, v in info.items() if k not in ("liquidationPrice", "markPrice")}
+    by_ccxt = round((6563.665 - wallet / 20) / (1 - 0.005), 2)
+    explanation = explain_position({**record, "liquidationPrice": by_ccxt, "info": account_info}, venue)
+    assert explanation.agree and not explanation.independent
+    assert "by construction" in explanation.summary()
+
+
+def test_position_from_ccxt_reads_a_cross_record_with_collateral_zero_and_refuses_an_inverse_one():
+    record, _, _ = fixture("binance_usdm_cross_wldusdt_no_price")
+    p = position_from_ccxt(record)
+    assert p.collateral == 0 and p.liquidation_price is None and p.margin_mode is MarginMode.CROSS
+    coin_m, _, _ = fixture("binance_coinm_isolated_btcusd_perp")
+    with pytest.raises(ValueError, match="inverse"):
+        position_from_ccxt(coin_m)
+
+
+def test_a_preset_object_reads_like_its_key():
+    from margin_lab.venues import venue as preset
+
+    record, _, _ = fixture("hyperliquid_isolated_eth_long")
+    assert explain_position(record, preset("hyperliquid")).computed_price == \
+        explain_position(record, "hyperliquid").computed_price
+
+
+def test_numbers_that_cannot_hold_a_position_give_a_note_not_a_crash():
+    # 0.0001 BTC behind 1,000 USD long at 8,000 (1.25 % margin) with 2 % maintenance: already past liquidation.
+    thin = {"symbol": "BTC/USD:BTC", "side": "long", "contracts": 1_000, "entryPrice": 8_000, "collateral": 0.0001,
+            "maintenanceMarginPercentage": 0.02, "liquidationPrice": 7_990, "marginMode": "isolated"}
+    explanation = explain_position(thin, "krakenfutures")
+    assert explanation.computed_price is None and explanation.agree is None and not explanation.computable
+    assert "cannot hold the position" in explanation.summary() and "cannot compute" in explanation.summary()
+
+
+def test_the_other_positions_numbers_need_the_wallet():
+    record, venue, _ = fixture("bitget_cross_btcusdt_long")
+    with pytest.raises(ValueError, match="need wallet_balance"):
+        explain_position(record, venue, other_maintenance=10)
+
+
+def test_coin_m_cross_collateral_back_solved_the_ccxt_way_is_flagged():
+    # CCXT's COIN-M cross back-solve (binance.py parse_position_risk) for a long: Q·((1 + mmp)/liq − 1/EP).
+    coin_m, venue, info = fixture("binance_coinm_isolated_btcusd_perp")
+    liq, entry, size_usd = 25_000.0, 37643.10000021, 200.0
+    collateral = size_usd * ((1 + 0.004) / liq - 1 / entry)
+    cross_info = {**info, "marginType": "cross", "isolatedMargin": "0", "isolatedWallet": "0",
+                  "liquidationPrice": str(liq)}
+    record = {**coin_m, "marginMode": "cross", "collateral": collateral, "liquidationPrice": liq, "info": cross_info}
+    explanation = explain_position(record, venue)
+    assert explanation.inverse and explanation.agree is None and not explanation.independent
+    assert explanation.computed_price == pytest.approx(liq, rel=1e-9)
+    assert "by construction" in explanation.summary()
