@@ -13,6 +13,16 @@ from .about import about, check_setup, widget_demo
 from .account import Account, generic_venue
 from .closed_form import liquidation_probability_exact
 from .from_exchange import Explanation, explain_position, position_from_ccxt, position_to_ccxt
+from .inverse import (
+    inverse_bankruptcy_price,
+    inverse_equity_usd,
+    inverse_initial_margin,
+    inverse_liquidation_price,
+    inverse_maintenance_margin,
+    inverse_position_equity,
+    inverse_tiered_liquidation_price,
+    inverse_unrealized_pnl,
+)
 from .ledger import LedgerEntry, ledger_summary, ledger_total, money_trail
 from .margin import (
     bankruptcy_price,
@@ -125,6 +135,14 @@ __all__ = [
     "position_equity",
     "tiered_liquidation_price",
     "unrealized_pnl",
+    "inverse_bankruptcy_price",
+    "inverse_equity_usd",
+    "inverse_initial_margin",
+    "inverse_liquidation_price",
+    "inverse_maintenance_margin",
+    "inverse_position_equity",
+    "inverse_tiered_liquidation_price",
+    "inverse_unrealized_pnl",
     # loaded on first use (NumPy): simulation, price paths, scenarios
     *_LAZY,
 ]

@@ -14,7 +14,7 @@ LAYERS = [
     {"_checks"},
     {"model"},
     {"margin"},
-    {"tiers"},
+    {"tiers", "inverse"},
     {"venues"},
     {"ledger", "_engine", "_orders", "account", "from_exchange"},
     {"paths", "candles", "scenarios", "closed_form", "simulate", "replay", "portfolio"},
