@@ -23,6 +23,7 @@ from .inverse import (
     inverse_tiered_liquidation_price,
     inverse_unrealized_pnl,
 )
+from .inverse_account import InverseAccount, InversePosition
 from .ledger import LedgerEntry, ledger_summary, ledger_total, money_trail
 from .margin import (
     bankruptcy_price,
@@ -90,6 +91,8 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "Account",
+    "InverseAccount",
+    "InversePosition",
     "about",
     "check_setup",
     "widget_demo",

@@ -16,7 +16,7 @@ LAYERS = [
     {"margin"},
     {"tiers", "inverse"},
     {"venues"},
-    {"ledger", "_engine", "_orders", "account", "from_exchange"},
+    {"ledger", "_engine", "_orders", "account", "from_exchange", "_inverse_orders", "inverse_account"},
     {"paths", "candles", "scenarios", "closed_form", "simulate", "replay", "portfolio"},
     {"plots"},
     {"widgets", "exercises"},
