@@ -54,6 +54,9 @@ _LAZY: dict[str, str] = {
                      "ModeComparison", "ModeRisk"], "margin_lab.simulate"),
     **dict.fromkeys(["scenario", "SCENARIOS", "Candles", "load_ohlc", "sample_candles", "write_sample_csv",
                      "touched"], "margin_lab.scenarios"),  # candles live in margin_lab.candles
+    **dict.fromkeys(["InverseLeg", "InversePortfolio", "InverseReplay", "replay_inverse"], "margin_lab.inverse_replay"),
+    **dict.fromkeys(["CoinCollateral", "coin_collateral", "CollateralReplay", "collateral_replay"],
+                    "margin_lab.studies.inverse_collateral"),
 }
 
 
