@@ -60,6 +60,9 @@ def test_inverse_portfolio_refuses_linear_legs_by_name():
         ml.InversePortfolio(1.0, (ml.Leg("BTCUSDT", "long", size=1, leverage=5),))
     with pytest.raises(ValueError, match="size_usd"):
         ml.InverseLeg("BTCUSD", "long", size_usd=-1, leverage=5)
+    with pytest.raises(ValueError, match="inverse .*InversePortfolio"):
+        ml.Portfolio(10_000, (ml.Leg("ETHUSDT", "long", size=1, leverage=5),
+                              ml.InverseLeg("BTCUSD", "short", size_usd=1_000, leverage=5)))
 
 
 def test_replay_inverse_conserves_the_coin_and_values_equity_at_the_mark():
