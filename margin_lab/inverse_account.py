@@ -89,14 +89,17 @@ class InverseAccount(Account):
     Examples
     --------
     Kraken Futures' inverse example (support 360022835671): 0.01 BTC backing a 1,000 USD long
-    from 8,000, MM 1 % on the mark; the cushion returns to the wallet at liquidation there.
+    from 8,000, MM 1 % on the mark. On the Kraken derivatives preset the cushion comes back: at
+    7,450 the position still holds 0.01 + 1,000/8,000 − 1,000/7,450 = 0.000772 BTC, returned to
+    the wallet.
 
-    >>> acct = InverseAccount(0.05, coin="BTC")
+    >>> from margin_lab.venues import venue
+    >>> acct = InverseAccount(0.05, coin="BTC", venue=venue("kraken_derivatives"))
     >>> _ = acct.open_isolated("BTC/USD:BTC", "long", 1_000, 8_000, collateral=0.01, maintenance=0.01)
     >>> round(acct.liquidation_price("BTC/USD:BTC"), 2), round(acct.bankruptcy_price("BTC/USD:BTC"), 2)
     (7481.48, 7407.41)
-    >>> [e.kind for e in acct.update({"BTC/USD:BTC": 7_450})], round(acct.balance, 10)
-    (['liquidation'], 0.04)
+    >>> [e.kind for e in acct.update({"BTC/USD:BTC": 7_450})], round(acct.balance, 6)
+    (['liquidation'], 0.040772)
     """
 
     def __init__(self, balance: float, *, coin: str = "BTC", fee_rate: float = 0.0, venue: Venue | None = None):
