@@ -164,3 +164,26 @@ def test_tiered_coin_m_picks_the_bracket_of_the_liquidation_notional():
     expected = solve(0.025, 0.075)
     assert 490_000 / expected >= 5
     assert ml.inverse_tiered_liquidation_price("long", 100_000, 490_000, 0.6, two) == pytest.approx(expected)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    side=st.sampled_from(["long", "short"]),
+    entry=st.floats(1_000, 100_000),
+    size_usd=st.floats(1_000, 1e7),
+    leverage=st.floats(1.5, 50),
+    floor=st.floats(0.01, 50),
+    low_rate=st.floats(0, 0.005),
+    step=st.floats(0, 0.005),
+)
+def test_tiered_price_meets_the_requirement_of_the_bracket_its_own_notional_falls_in(side, entry, size_usd, leverage,
+                                                                                    floor, low_rate, step):
+    schedule = ml.MaintenanceSchedule([(0, low_rate), (floor, low_rate + step)])
+    collateral = size_usd / entry / leverage
+    price = ml.inverse_tiered_liquidation_price(side, entry, size_usd, collateral, schedule)
+    if price is None:
+        assert side == "short"
+        return
+    requirement = schedule.margin(size_usd / price)  # the bracket of the coin notional at that price
+    assert coin_equity(side, size_usd, entry, price, collateral) == pytest.approx(requirement, rel=1e-9,
+                                                                              abs=1e-12 * collateral)

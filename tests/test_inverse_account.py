@@ -112,6 +112,7 @@ def recipes(draw):
         "mode": draw(st.sampled_from(["isolated", "cross"])),
         "basis": draw(st.sampled_from([Basis.MARK, Basis.ENTRY])),
         "spare": draw(st.floats(1.0, 3.0)),
+        "tiers": draw(st.one_of(st.just(None), st.tuples(st.floats(0.01, 20), st.floats(1.0, 3.0)))),
     }
 
 
@@ -119,6 +120,9 @@ def build(recipe):
     value = recipe["size_usd"] / recipe["entry"]
     collateral = value / recipe["leverage"]
     rate = recipe["share"] / recipe["leverage"]
+    if recipe["tiers"] is not None:  # two COIN-M brackets, floors in coins: rate/factor below the floor, rate above
+        floor, factor = recipe["tiers"]
+        rate = MaintenanceSchedule([(0, rate / factor), (floor, rate)])
     acct = InverseAccount(collateral * recipe["spare"], coin="BTC", venue=venue_for(recipe["basis"]))
     if recipe["mode"] == "isolated":
         acct.open_isolated("X", recipe["side"], recipe["size_usd"], recipe["entry"], collateral, rate,
