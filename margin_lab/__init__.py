@@ -13,6 +13,17 @@ from .about import about, check_setup, widget_demo
 from .account import Account, generic_venue
 from .closed_form import liquidation_probability_exact
 from .from_exchange import Explanation, explain_position, position_from_ccxt, position_to_ccxt
+from .inverse import (
+    inverse_bankruptcy_price,
+    inverse_equity_usd,
+    inverse_initial_margin,
+    inverse_liquidation_price,
+    inverse_maintenance_margin,
+    inverse_position_equity,
+    inverse_tiered_liquidation_price,
+    inverse_unrealized_pnl,
+)
+from .inverse_account import InverseAccount, InversePosition
 from .ledger import LedgerEntry, ledger_summary, ledger_total, money_trail
 from .margin import (
     bankruptcy_price,
@@ -43,6 +54,9 @@ _LAZY: dict[str, str] = {
                      "ModeComparison", "ModeRisk"], "margin_lab.simulate"),
     **dict.fromkeys(["scenario", "SCENARIOS", "Candles", "load_ohlc", "sample_candles", "write_sample_csv",
                      "touched"], "margin_lab.scenarios"),  # candles live in margin_lab.candles
+    **dict.fromkeys(["InverseLeg", "InversePortfolio", "InverseReplay", "replay_inverse"], "margin_lab.inverse_replay"),
+    **dict.fromkeys(["CoinCollateral", "coin_collateral", "CollateralReplay", "collateral_replay"],
+                    "margin_lab.studies.inverse_collateral"),
 }
 
 
@@ -80,6 +94,8 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "Account",
+    "InverseAccount",
+    "InversePosition",
     "about",
     "check_setup",
     "widget_demo",
@@ -125,6 +141,14 @@ __all__ = [
     "position_equity",
     "tiered_liquidation_price",
     "unrealized_pnl",
+    "inverse_bankruptcy_price",
+    "inverse_equity_usd",
+    "inverse_initial_margin",
+    "inverse_liquidation_price",
+    "inverse_maintenance_margin",
+    "inverse_position_equity",
+    "inverse_tiered_liquidation_price",
+    "inverse_unrealized_pnl",
     # loaded on first use (NumPy): simulation, price paths, scenarios
     *_LAZY,
 ]

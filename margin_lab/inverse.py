@@ -122,8 +122,7 @@ def inverse_unrealized_pnl(side: str | Side, size_usd: float, entry_price: float
 
     References
     ----------
-    Binance COIN-M FAQ (PnL of coin-margined contracts); BitMEX XBTUSD contract guide;
-    REFERENCE.md §1b.
+    REFERENCE.md §1b (coin equity M + s·Q_usd·(1/EP − 1/P)); Kraken support 360022835671.
 
     Examples
     --------
@@ -152,8 +151,7 @@ def inverse_initial_margin(size_usd: float, entry_price: float, leverage: float)
 
     References
     ----------
-    Bybit help, inverse contract initial margin; REFERENCE.md §1b (60,000 USD at 50,000 with
-    10x: 0.12 BTC).
+    REFERENCE.md §1b (Bybit's inverse example: 60,000 USD at 50,000 with 10x, IM 0.12 BTC).
 
     Examples
     --------

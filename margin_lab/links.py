@@ -92,6 +92,8 @@ LESSONS: tuple[Lesson, ...] = (
            "Put one position on each venue preset, check an exchange article's claims and explain your own exchange's numbers."),
     Lesson(8, "08_capstone.ipynb", "Capstone", 40,
            "Choose modes and collateral for a small portfolio, stress it with four scenarios and justify the plan."),
+    Lesson(9, "09_collateral_in_the_coin.ipynb", "Collateral in the coin", 25,
+           "Work the seed article's 0.1 BTC short through, compare coin and USDT collateral, and see why a 1x inverse short is a dollar hedge."),
 )
 
 

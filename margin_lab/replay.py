@@ -88,6 +88,10 @@ class Portfolio:
     def __post_init__(self):
         require_positive("balance", self.balance)
         legs = tuple(self.legs)
+        inverse = [getattr(leg, "symbol", leg) for leg in legs if hasattr(leg, "size_usd")]
+        if inverse:  # an InverseLeg (margin_lab.inverse_replay): its collateral is coins, this wallet quote currency
+            raise ValueError(f"legs must all be linear Legs: {inverse} are inverse (coin-margined) legs, which need a "
+                             f"wallet in the coin; replay them in a margin_lab.InversePortfolio of their own")
         if not legs or not all(isinstance(leg, Leg) for leg in legs):
             raise TypeError(f"legs must be a non-empty sequence of Leg, got {self.legs!r}")
         symbols = [leg.symbol for leg in legs]

@@ -44,6 +44,7 @@ EXPECTED_FILES = [
     "00_start_here.ipynb", "01_margin_leverage_equity.ipynb", "02_isolated_setup.ipynb",
     "03_liquidation_mechanics.ipynb", "04_managing_isolated.ipynb", "05_cross_margin.ipynb",
     "06_choosing_a_mode.ipynb", "07_venues_differ.ipynb", "08_capstone.ipynb",
+    "09_collateral_in_the_coin.ipynb",
 ]
 
 
@@ -62,9 +63,9 @@ def _tool(name: str):
 
 # --- the lesson table ---------------------------------------------------------------------------
 
-def test_the_lesson_table_lists_the_nine_lessons_in_order():
+def test_the_lesson_table_lists_the_ten_lessons_in_order():
     assert [item.file for item in LESSONS] == EXPECTED_FILES
-    assert [item.number for item in LESSONS] == list(range(9))
+    assert [item.number for item in LESSONS] == list(range(10))
     for item in LESSONS:
         assert item.file.startswith(f"{item.number:02d}_")
         assert item.minutes > 0 and item.title and item.objectives.endswith(".")
@@ -77,8 +78,8 @@ def test_a_lesson_is_found_by_number_file_name_stem_or_path():
 
 
 def test_an_unknown_lesson_is_refused_with_the_known_ones_listed():
-    with pytest.raises(ValueError, match=r"lesson must be one of 0 \(00_start_here.ipynb\).*got 9"):
-        find_lesson(9)
+    with pytest.raises(ValueError, match=r"lesson must be one of 0 \(00_start_here.ipynb\).*got 10"):
+        find_lesson(10)
     with pytest.raises(TypeError, match="lesson must be .* got True of type bool"):
         find_lesson(True)
 

@@ -56,6 +56,7 @@ from .choice import draw_liquidation_curve, draw_mode_choice, draw_mode_table
 from .choice_curve_data import LiquidationCurve, liquidation_curve
 from .choice_data import ModeChoice, ModeTable, mode_choice, mode_table, wallet_book
 from .capstone import draw_stress_scenarios, draw_stress_test
+from .inverse import draw_coin_collateral, draw_collateral_replay
 from .capstone_data import (DRAFT_PLAN, STRESS_DAYS, ScenarioLoss, ScenarioSet, StressTest, adjust_plan,
                             scenario_paths, stress_scenarios, stress_test, worst_case_loss)
 
@@ -175,4 +176,7 @@ __all__ = [
     "stress_scenarios",
     "stress_test",
     "worst_case_loss",
+    # lesson 9: collateral in the coin
+    "draw_coin_collateral",
+    "draw_collateral_replay",
 ]

@@ -74,6 +74,7 @@ from .quiz import MultipleChoice, PredictThenRun, multiple_choice, predict_then_
 from .venues import venue_explorer
 from .choice import ModeChooser, mode_choice_explorer
 from .capstone import portfolio_planner_explorer
+from .inverse import coin_collateral_explorer
 
 
 __all__ = [
@@ -104,4 +105,6 @@ __all__ = [
     "venue_explorer",
     # lesson 8: capstone
     "portfolio_planner_explorer",
+    # lesson 9: collateral in the coin
+    "coin_collateral_explorer",
 ]

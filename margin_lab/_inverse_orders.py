@@ -1,0 +1,257 @@
+"""Private: the order rules of an account whose wallet is in the coin and whose positions are inverse.
+
+The linear rules (:mod:`margin_lab._orders`) compute with a position's value Q·P in the quote
+currency; an inverse position of face value Q_usd is worth Q_usd/P coins. The holding record
+below keeps the same fields as the linear one (``size`` holds Q_usd) and answers P&L,
+maintenance and initial margin in the coin, so the liquidation engine (:mod:`margin_lab._engine`)
+and the rules that only add and compare amounts (margin moves, the cross pool, switching mode)
+work unchanged in coin units. What differs, opening, closing, funding, rollover and the
+liquidation and bankruptcy prices, lives here. Each function takes the account's read-only
+``Book`` and returns a ``Change`` the account commits in one step.
+
+References
+----------
+REFERENCE.md §1b (coin P&L and requirement); Binance COIN-M FAQ (funding on the position value
+in the coin, Q_usd/P_mark); Kraken support 360022835671.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+from ._checks import require_choice, require_leverage, require_positive, require_range, require_text
+from ._engine import Holding, level, pool
+from ._orders import Book, Change, backing, holding
+from .inverse import (
+    _inverse_bankruptcy_price_kernel,
+    _inverse_pnl_kernel,
+    _PERCENT_HINT,
+    _solve_inverse_tiered,
+)
+from .ledger import TRANSFER
+from .margin import _positive_or_none
+from .model import Basis, MarginMode, Side
+from .tiers import as_schedule
+
+_ISOLATED = MarginMode.ISOLATED
+_LINEAR_QUOTES = ("USDT", "USDC", "BUSD", "FDUSD")
+
+
+@dataclass(frozen=True)
+class InverseHolding(Holding):
+    """A linear :class:`Holding` whose ``size`` is the face value Q_usd and whose amounts are coins."""
+
+    def pnl(self, price: float | None = None) -> float:
+        """s·Q_usd·(1/EP − 1/P) coins at ``price`` (default: the mark)."""
+        return float(_inverse_pnl_kernel(self.side.sign, self.size, self.entry_price,
+                                          self.mark if price is None else price))
+
+    def charged_notional(self, basis: Basis, price: float | None = None) -> float:
+        """The value in the coin the rate is charged on: Q_usd/P at the mark or Q_usd/EP."""
+        if basis is Basis.ENTRY:
+            return self.size / self.entry_price
+        return self.size / (self.mark if price is None else price)
+
+    @property
+    def initial_margin(self) -> float:
+        return self.size / self.entry_price * self.initial_rate
+
+    def but(self, **changes: object) -> "InverseHolding":
+        return replace(self, **changes)
+
+
+def check_symbol(symbol: object, coin: str) -> str:
+    """A symbol this coin wallet may hold: refuse a linear (stablecoin-settled) market by name."""
+    symbol = require_text("symbol", symbol)
+    settle = symbol.split(":", 1)[1] if ":" in symbol else None
+    linear = settle is not None and settle.upper() != coin.upper()
+    linear = linear or (settle is None and symbol.upper().replace("/", "").endswith(_LINEAR_QUOTES))
+    if linear:
+        raise ValueError(
+            f"symbol {symbol!r} looks like a linear (stablecoin-margined) market, but this account's wallet is in "
+            f"{coin}: a coin wallet holds only inverse contracts settled in {coin} (e.g. 'BTC/USD:{coin}'). Mixing a "
+            f"coin wallet with linear USDT positions is not modelled; use a USDT margin_lab.Account for those")
+    return symbol
+
+
+def open_position(book: Book, coin: str, mode: MarginMode, symbol, side, size_usd, entry_price, maintenance,
+                  leverage, collateral, opened_at: int) -> Change:
+    """Open an inverse isolated (``collateral`` in the coin) or cross position; ``value`` is the holding."""
+    venue = book.venue
+    symbol = check_symbol(symbol, coin)
+    if symbol in book.positions:
+        raise ValueError(f"symbol {symbol!r} is already open: close or reduce it first")
+    side = require_choice("side", side, Side)
+    size_usd = require_positive("size_usd", size_usd, hint="the contracts' face value in USD")
+    entry_price = require_positive("entry_price", entry_price, hint="USD per coin")
+    if maintenance is None:
+        maintenance = venue.maintenance
+        if maintenance is None:
+            raise ValueError(f"maintenance must be a rate or a MaintenanceSchedule: {venue.name} has no default "
+                             f"schedule, got None")
+    schedule = as_schedule(maintenance)
+    if leverage is not None:
+        leverage = require_leverage(leverage, venue.max_leverage, hint=f"the maximum on {venue.name}")
+    if not (venue.isolated_available if mode is _ISOLATED else venue.cross_available):
+        raise ValueError(f"margin_mode {mode.value!r} is not available on {venue.name}")
+    value = size_usd / entry_price  # the position's value in the coin at entry
+    rate = schedule.rate(value)
+    fee_rows = [(book.fee_rate, "taker fee"), (venue.opening_fee_rate, "opening fee")]
+    entries = [book.entry("fee", symbol, -r * value, f"{label} {r:.4%} on {value:.8g} {coin} ({size_usd:,.0f} USD)")
+               for r, label in fee_rows if r]
+    fees = math.fsum(-e.amount for e in entries)
+    if mode is _ISOLATED:
+        collateral = require_positive("collateral", collateral, hint=f"in {coin}")
+        _check_isolated(book, coin, value, collateral, leverage, rate, fees)
+        initial_rate = 1 / leverage if leverage is not None else collateral / value
+    else:
+        collateral = 0.0
+        initial_rate = 1 / (leverage if leverage is not None else venue.max_leverage)
+        _check_cross(book, coin, size_usd, value, leverage, rate, fees)
+    new = InverseHolding(symbol, side, size_usd, entry_price, entry_price, mode, collateral, leverage, schedule,
+                         initial_rate, opened_at)
+    positions = {**book.positions, symbol: new}
+    if mode is _ISOLATED:
+        entries.append(book.entry(TRANSFER, symbol, collateral, f"wallet -> {symbol} collateral"))
+    else:
+        equity, requirement, _ = pool(positions.values(), book.balance - fees, book.basis)
+        if level(equity, requirement) <= 1:
+            raise ValueError(f"size_usd {size_usd!r} is too large: the cross pool's equity {equity:.8g} {coin} would "
+                             f"not exceed its maintenance margin {requirement:.8g} {coin}, so it would be liquidated "
+                             f"at once ({_PERCENT_HINT} for the maintenance rate)")
+    return Change(book.balance - fees - collateral, positions, tuple(entries), new)
+
+
+def _check_isolated(book: Book, coin: str, value: float, collateral: float, leverage, rate: float,
+                    fees: float) -> None:
+    cap = book.venue.max_leverage
+    if leverage is not None and collateral < value / leverage * (1 - 1e-9):
+        raise ValueError(f"collateral must be >= size_usd/entry_price/leverage = {value / leverage:.8g} {coin} at "
+                         f"leverage {leverage:g}, got {collateral!r} (collateral is in {coin}, not USD)")
+    if leverage is None and value / collateral > cap * (1 + 1e-9):
+        raise ValueError(f"collateral must be >= {value / cap:.8g} {coin} (the position's value in {coin} / the maximum "
+                         f"leverage {cap:g}), got {collateral!r}: an implied leverage of {value / collateral:.4g}")
+    if rate >= collateral / value:
+        raise ValueError(f"maintenance rate {rate:g} must be below collateral / (size_usd/entry_price) = "
+                         f"{collateral / value:.4g}: the position would open past its own liquidation price "
+                         f"({_PERCENT_HINT}; else add collateral or lower size_usd)")
+    free = book.free_balance()
+    if collateral + fees > free:
+        raise ValueError(f"collateral must be <= the free balance {free:.8g} {coin} minus fees {fees:.8g} = "
+                         f"{free - fees:.8g} {coin}, got {collateral!r} (collateral is in {coin}, not USD)")
+
+
+def _check_cross(book: Book, coin: str, size_usd: float, value: float, leverage, rate: float, fees: float) -> None:
+    if leverage is not None and rate >= 1 / leverage:
+        raise ValueError(f"maintenance rate {rate:g} must be below the initial margin rate 1/leverage = "
+                         f"{1 / leverage:.4g} ({_PERCENT_HINT}; else lower the leverage)")
+    if fees > book.balance:
+        raise ValueError(f"size_usd {size_usd!r} costs {fees:.8g} {coin} in fees, more than the wallet "
+                         f"{book.balance:.8g} {coin}")
+    equity, _, initial = pool(book.positions.values(), book.balance, book.basis)
+    if leverage is not None and equity - initial < value / leverage + fees:
+        raise ValueError(f"size_usd {size_usd!r} needs value/leverage + fees = {value / leverage + fees:.8g} {coin}, "
+                         f"more than the free margin {equity - initial:.8g} {coin}")
+
+
+def liquidation_price(book: Book, found: InverseHolding) -> float | None:
+    """Where update() liquidates ``found``: REFERENCE.md §1b with M = the collateral, or the coin
+    wallet − Σ other cross MM + Σ other cross uPnL; the mark when a cross pool is under water."""
+    collateral = backing(book, found, with_maintenance=True)
+    if collateral is None:
+        return found.mark
+    return _solve_inverse_tiered(found.side, found.entry_price, found.size, collateral, found.schedule, 0.0,
+                                 book.basis)
+
+
+def bankruptcy_price(book: Book, found: InverseHolding) -> float | None:
+    """s·Q_usd/(M + s·Q_usd/EP); the mark when a cross pool is already under water."""
+    collateral = backing(book, found, with_maintenance=False)
+    if collateral is None:
+        return found.mark
+    return _positive_or_none(_inverse_bankruptcy_price_kernel(found.side.sign, found.entry_price, found.size,
+                                                              collateral))
+
+
+def reduce(book: Book, coin: str, symbol, size_usd, price) -> Change:
+    """Close ``size_usd`` of face value at ``price``; ``value`` is the realised coin P&L before fees."""
+    found = holding(book, symbol)
+    quantity = require_positive("size_usd", size_usd, hint="the face value in USD to close")
+    price = require_positive("price", price, hint="USD per coin")
+    if quantity > found.size:
+        raise ValueError(f"size_usd must be <= the open face value {found.size:,.2f} USD of {symbol}, got {size_usd!r}")
+    full = quantity == found.size
+    if found.is_cross:
+        held = book.balance + math.fsum(h.pnl() for h in book.positions.values() if h.is_cross and h is not found)
+        released = 0.0
+    else:
+        held = found.collateral
+        released = found.collateral if full else found.collateral * quantity / found.size
+    if held + found.pnl(price) < 0:
+        bankrupt = _inverse_bankruptcy_price_kernel(found.side.sign, found.entry_price, found.size, held)
+        raise ValueError(f"price {price!r} is past the bankruptcy price {bankrupt:,.2f} of {symbol}; call update() "
+                         f"to liquidate")
+    realized = float(_inverse_pnl_kernel(found.side.sign, quantity, found.entry_price, price))
+    fee = book.fee_rate * quantity / price
+    balance = book.balance + released + realized - fee
+    if balance < 0:
+        raise ValueError(f"price {price!r}: closing realises {realized:.8g} {coin} and a {fee:.8g} {coin} fee, more "
+                         f"than the wallet {book.balance:.8g} {coin} can pay; close profitable positions first")
+    positions = dict(book.positions)
+    if full:
+        del positions[symbol]
+    else:
+        positions[symbol] = replace(found, size=found.size - quantity, collateral=found.collateral - released)
+    entries = [book.entry(TRANSFER, symbol, released, f"{symbol} collateral -> wallet")] if released else []
+    entries.append(book.entry("realized_pnl", symbol, realized, f"closed {quantity:,.2f} USD at {price:,.2f}"))
+    if fee:
+        entries.append(book.entry("fee", symbol, -fee, f"taker fee {book.fee_rate:.4%} on {quantity / price:.8g} "
+                                                       f"{coin}"))
+    return Change(balance, positions, tuple(entries), realized)
+
+
+def funding(book: Book, coin: str, symbol, rate) -> Change:
+    """One funding payment −s·rate·Q_usd/P_mark coins, capped at the collateral or the wallet."""
+    found = holding(book, symbol)
+    rate = require_range("rate", rate, -1.0, 1.0, low_open=True, high_open=True,
+                         hint="a fraction per funding interval, 0.0001 = 0.01 %")
+    value = found.size / found.mark
+    payment = -found.side.sign * rate * value
+    positions, balance = dict(book.positions), book.balance
+    if found.is_cross:
+        payment = max(payment, -balance)
+        balance += payment
+    else:
+        payment = max(payment, -found.collateral)
+        positions[found.symbol] = replace(found, collateral=found.collateral + payment)
+    note = f"funding rate {rate:.4%} on {value:.8g} {coin}"
+    return Change(balance, positions, (book.entry("funding", found.symbol, payment, note),) if payment else (), payment)
+
+
+def rollover(book: Book, symbol) -> Change:
+    """One rollover period, venue.rollover_fee_rate × the entry value in the coin, capped like funding."""
+    held = [holding(book, symbol)] if symbol is not None else list(book.positions.values())
+    rate = book.venue.rollover_fee_rate
+    positions, balance, entries = dict(book.positions), book.balance, []
+    for found in held:
+        charge = rate * found.size / found.entry_price
+        if found.is_cross:
+            charge = min(charge, balance)
+            balance -= charge
+        else:
+            charge = min(charge, found.collateral)
+            positions[found.symbol] = replace(found, collateral=found.collateral - charge)
+        if charge:
+            entries.append(book.entry("rollover", found.symbol, -charge, f"rollover {rate:.4%} of the entry value"))
+    return Change(balance, positions, tuple(entries), math.fsum(-e.amount for e in entries))
+
+
+def after_switch(change: Change, symbol: str) -> Change:
+    """Fix the initial rate the linear switch computed for a position without a leverage
+    (collateral / entry value, here in the coin)."""
+    found = change.positions[symbol]
+    if found.mode is not _ISOLATED or found.leverage is not None:
+        return change
+    fixed = replace(found, initial_rate=found.collateral / (found.size / found.entry_price))
+    return replace(change, positions={**change.positions, symbol: fixed}, value=fixed)
