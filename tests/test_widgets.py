@@ -269,10 +269,10 @@ def test_a_refused_liquidation_setting_shows_in_the_status_line(liquidation):
     liquidation.set(maintenance_rate=0.15)  # above 1/leverage = 10 %
     assert "below 1/leverage = 0.1" in liquidation.status_text
     assert _png(liquidation) == shown
-    liquidation.set(maintenance_rate=0.005, venue="binance_usdm", leverage=50)
-    assert "leverage must be in (0, 20]" in liquidation.status_text
+    liquidation.set(maintenance_rate=0.005, venue="hyperliquid", leverage=50)
+    assert "leverage must be in (0, 40]" in liquidation.status_text  # BTC's maximum on Hyperliquid
     liquidation.set(leverage=20)
-    assert liquidation.status_text == "" and liquidation.result.venue_name == "Binance USDⓈ-M futures"
+    assert liquidation.status_text == "" and liquidation.result.venue_name == "Hyperliquid"
 
 
 # ---- self-checks --------------------------------------------------------------------------------
