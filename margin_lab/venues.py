@@ -26,8 +26,8 @@ from ._checks import require_choice, require_positive
 from .model import Basis, MarginMode, Venue
 from .tiers import MaintenanceSchedule
 
-__all__ = ["VENUES", "GENERIC", "venue", "maintenance_for", "venue_keys", "market_symbols", "FACT_FIELDS",
-           "fact_value"]
+__all__ = ["VENUES", "GENERIC", "BINANCE_EXAMPLE_BRACKETS", "venue", "maintenance_for", "venue_keys",
+           "market_symbols", "FACT_FIELDS", "fact_value"]
 
 _CHECKED = "2026-12-07 (venue pages, field by field in docs/reference.md §6)"
 
