@@ -455,8 +455,9 @@ def _market_venue(key: str, symbol: str) -> Venue:
         preset, symbol=symbol, max_leverage=float(schedule.tiers[0].max_leverage), maintenance=schedule,
         product=f"{preset.product}; market {symbol}",
         sources=(f"margin_lab/data/{_DATA_FILES[key]} ({symbol}, {dated})", *preset.sources),
-        notes=f"Market {symbol}: its real maximum leverage and maintenance schedule ({dated}). "
-              + preset.notes.split(". ", 1)[-1],
+        notes=" ".join([f"Market {symbol}: its real maximum leverage and maintenance schedule ({dated})."]
+                       + [line.rstrip(".") + "." for line in preset.notes.split(". ")
+                          if not line.startswith("Teaching default")]),
     )
 
 

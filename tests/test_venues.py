@@ -103,6 +103,10 @@ def test_without_a_symbol_the_preset_is_the_teaching_default_and_says_so():
         assert preset.symbol is None and "teaching default" in preset.description
     assert "Teaching default" in venue("binance_usdm").notes and "Teaching default" in venue("hyperliquid").notes
     assert venue("binance_usdm", "ETHUSDT").description.startswith("Binance USDⓈ-M futures, market ETHUSDT")
+    for key, symbol in (("binance_usdm", "ETHUSDT"), ("hyperliquid", "ETH")):
+        market = venue(key, symbol)
+        assert market.notes.startswith(f"Market {symbol}: its real maximum leverage")
+        assert "Teaching default" not in market.notes
 
 
 def test_an_unknown_symbol_is_refused_with_the_known_ones():
