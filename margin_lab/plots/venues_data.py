@@ -315,8 +315,9 @@ def venue_comparison(
     -----
     Liquidation where equity M + s·Q·(P − EP) meets the venue's maintenance requirement on its
     basis (REFERENCE.md §1, tiers re-checked at the liquidation notional); cushion = the equity
-    left there, forfeited where the venue closes at the bankruptcy price (BitMEX, Bybit,
-    Binance, Hyperliquid presets) and returned on Kraken (REFERENCE.md §2). No fees.
+    left there, forfeited where the venue closes at the bankruptcy price (BitMEX, Bybit; the
+    Binance preset, a simplification) and returned on Kraken and Hyperliquid (docs/reference.md
+    §6). A leverage above the maximum of the position's bracket is not offered. No fees.
     Taught in lessons/07_venues_differ.ipynb.
 
     References
