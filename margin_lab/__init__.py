@@ -42,7 +42,7 @@ from .margin import (
 from .model import Basis, Event, MarginMode, Position, Side, Venue
 from .replay import Action, Leg, ModeReplay, Portfolio, Replay, StepRecord, compare_modes, replay
 from .tiers import MaintenanceSchedule, Tier, tiered_liquidation_price
-from .venues import VENUES, maintenance_for, venue
+from .venues import BINANCE_EXAMPLE_BRACKETS, VENUES, maintenance_for, market_symbols, venue
 
 __version__ = "0.1.0"
 
@@ -108,6 +108,7 @@ __all__ = [
     "Replay",
     "StepRecord",
     "VENUES",
+    "BINANCE_EXAMPLE_BRACKETS",
     "compare_modes",
     "liquidation_probability_exact",
     "explain_position",
@@ -120,6 +121,7 @@ __all__ = [
     "position_to_ccxt",
     "replay",
     "venue",
+    "market_symbols",
     "Basis",
     "Event",
     "MaintenanceSchedule",

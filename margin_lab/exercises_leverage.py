@@ -4,7 +4,7 @@ Venues show how close a position is to liquidation with the same two numbers rea
 opposite directions (REFERENCE.md §4, "Margin ratio 80 % is safe"):
 
 * margin level = equity / maintenance margin (OKX style): falls to 100 %;
-* margin ratio = maintenance margin / equity (Binance, Bybit): rises to 100 %.
+* margin ratio = maintenance margin / equity (Binance style): rises to 100 %.
 
 Each check recomputes the answer with :mod:`margin_lab.margin`, compares it within a tolerance
 through :func:`margin_lab.exercises.check_number`, and, when the answer matches a common
@@ -27,8 +27,8 @@ _LEVEL = "level"
 _RATIO = "ratio"
 _NAMES = {
     _LEVEL: ("the margin level (equity / maintenance margin, OKX style)",
-             "the margin ratio (maintenance margin / equity, Binance and Bybit)"),
-    _RATIO: ("the margin ratio (maintenance margin / equity, Binance and Bybit)",
+             "the margin ratio (maintenance margin / equity, Binance style)"),
+    _RATIO: ("the margin ratio (maintenance margin / equity, Binance style)",
              "the margin level (equity / maintenance margin, OKX style)"),
 }
 
@@ -146,7 +146,7 @@ def check_margin_ratio(
     tolerance: float | None = None,
     explanation: str = "",
 ) -> Feedback:
-    """Check a margin ratio in percent: maintenance margin / equity (Binance, Bybit).
+    """Check a margin ratio in percent: maintenance margin / equity (Binance style).
 
     Arguments as for :func:`check_margin_level`; the mark must leave the position some equity
     (at or below zero equity the ratio is infinite), else ``ValueError``.

@@ -126,6 +126,10 @@ class Venue:
     maintenance requirement (1.0 = liquidation threshold). ``cross_liquidation`` is ``"all"``
     (every cross position is closed) or ``"oldest_first"`` (Kraken spot: oldest first, until
     the pool is back above maintenance).
+
+    ``symbol`` is None for a venue's teaching default and names the market (in the venue's own
+    notation, ``"BTCUSDT"``) for a per-symbol preset. ``illustrative`` names the fields whose
+    values no public venue page gives: margin_lab's teaching values, labelled as such.
     """
 
     key: str
@@ -153,3 +157,12 @@ class Venue:
     leaves_out: tuple[str, ...] = ()
     notes: str = ""
     extra: dict = field(default_factory=dict, compare=False, hash=False)
+    symbol: str | None = None
+    illustrative: tuple[str, ...] = ()
+
+    @property
+    def description(self) -> str:
+        """One line: the venue, the market or "teaching default", and the illustrative fields."""
+        market = f"market {self.symbol}" if self.symbol else "teaching default (no market named)"
+        made_up = f"; illustrative values: {', '.join(self.illustrative)}" if self.illustrative else ""
+        return f"{self.name}, {market}: up to {self.max_leverage:g}x{made_up}"

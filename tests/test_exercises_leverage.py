@@ -31,7 +31,7 @@ def test_the_other_convention_is_recognised_both_ways():
     wrong_level = check_margin_level(32, *SHORT)
     wrong_ratio = check_margin_ratio(312.5, *SHORT)
     assert not wrong_level.correct and not wrong_ratio.correct
-    assert "That is the margin ratio (maintenance margin / equity, Binance and Bybit)" in wrong_level.message
+    assert "That is the margin ratio (maintenance margin / equity, Binance style)" in wrong_level.message
     assert "That is the margin level (equity / maintenance margin, OKX style)" in wrong_ratio.message
 
 

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 import margin_lab as ml
 from margin_lab import MaintenanceSchedule
 from margin_lab.exercises_liquidation import check_liquidation_cushion, check_tiered_liquidation_price
+from margin_lab.venues import BINANCE_EXAMPLE_BRACKETS
 
 FAST = settings(max_examples=150, deadline=None)
 
@@ -81,8 +82,8 @@ def test_the_tier_of_the_liquidation_notional_applies():
     expected = (20_000 - (200_000 + 2_500) / 30) / (1 - 0.05)
     assert 100_000 <= 30 * expected < 500_000
     assert check_tiered_liquidation_price(expected, "long", 20_000, 30, 200_000, BRACKETS).correct
-    assert check_tiered_liquidation_price(expected, "long", 20_000, 30, 200_000,
-                                          ml.venue("binance_usdm").maintenance).correct
+    # The same brackets as margin_lab holds them (Binance's worked example, not a preset's market).
+    assert check_tiered_liquidation_price(expected, "long", 20_000, 30, 200_000, BINANCE_EXAMPLE_BRACKETS).correct
 
 
 @pytest.mark.parametrize(

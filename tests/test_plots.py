@@ -285,11 +285,11 @@ def test_bybit_preset_reproduces_the_bybit_example():
 
 
 def test_binance_preset_uses_the_first_bracket_for_one_btc():
-    # REFERENCE.md §1 brackets: a 20,000 notional sits in the 2.5 % bracket with no amount.
+    # BTCUSDT brackets (snapshot 2024-10-24): a 20,000 notional sits in the 0.4 % bracket, no amount.
     path = liquidation_path("long", leverage=20, venue="binance_usdm")
-    assert path.liquidation_price == pytest.approx(20_000 * (1 - 1 / 20) / (1 - 0.025))
-    with pytest.raises(ValueError, match=r"leverage must be in \(0, 20\]"):
-        liquidation_path("long", leverage=21, venue="binance_usdm")
+    assert path.liquidation_price == pytest.approx(20_000 * (1 - 1 / 20) / (1 - 0.004))
+    with pytest.raises(ValueError, match=r"leverage must be in \(0, 125\]"):
+        liquidation_path("long", leverage=126, venue="binance_usdm")
 
 
 def test_kraken_spot_preset_warns_at_80_and_liquidates_at_40_percent_of_used_margin():

@@ -172,7 +172,7 @@ def test_the_figure_draws_both_conventions_on_a_log_scale_with_liquidation_and_t
     assert info.title == "Long 1 BTC at 10x: one position, two ways to show its margin"
     assert info.xlabel == "Mark price (USDT per BTC)" and info.ylabel == "Ratio (%, log scale)"
     level = info.line("Margin level = equity / maintenance\n(OKX style: falls to 100 %)")
-    ratio = info.line("Margin ratio = maintenance / equity\n(Binance, Bybit: rises to 100 %)")
+    ratio = info.line("Margin ratio = maintenance / equity\n(Binance style: rises to 100 %)")
     assert level.y == pytest.approx(c.levels) and ratio.y == pytest.approx(c.ratios)
     assert level.linestyle != ratio.linestyle
     assert {level.color, ratio.color} <= set(PALETTE.values())

@@ -263,16 +263,25 @@ def test_a_venue_preset_locks_its_rates_and_brings_its_fee(liquidation):
     assert not rate.disabled and not basis.disabled
 
 
+def test_the_gate_preset_counts_its_taker_fee_once(liquidation):
+    # Gate help 27724: P_liq = (EP − M/Q) / (1 − (MMR + taker fee)); the preset's rate holds both.
+    liquidation.set(venue="gate", side="long", leverage=10)
+    assert liquidation.controls["fee_rate"].value == 0.0
+    rate = 0.005 + 0.00075
+    assert liquidation.result.liquidation_price == pytest.approx((20_000 - 2_000) / (1 - rate))
+    liquidation.set(venue="custom")
+
+
 def test_a_refused_liquidation_setting_shows_in_the_status_line(liquidation):
     liquidation.set(venue="custom", side="long", leverage=10, maintenance_rate=0.005, fee_rate=0.0, basis="mark")
     shown = _png(liquidation)
     liquidation.set(maintenance_rate=0.15)  # above 1/leverage = 10 %
     assert "below 1/leverage = 0.1" in liquidation.status_text
     assert _png(liquidation) == shown
-    liquidation.set(maintenance_rate=0.005, venue="binance_usdm", leverage=50)
-    assert "leverage must be in (0, 20]" in liquidation.status_text
+    liquidation.set(maintenance_rate=0.005, venue="hyperliquid", leverage=50)
+    assert "leverage must be in (0, 40]" in liquidation.status_text  # BTC's maximum on Hyperliquid
     liquidation.set(leverage=20)
-    assert liquidation.status_text == "" and liquidation.result.venue_name == "Binance USDⓈ-M futures"
+    assert liquidation.status_text == "" and liquidation.result.venue_name == "Hyperliquid"
 
 
 # ---- self-checks --------------------------------------------------------------------------------

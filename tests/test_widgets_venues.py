@@ -19,18 +19,20 @@ from margin_lab import Account, venue
 from margin_lab.plots import render
 from margin_lab.plots.venues import draw_venue_comparison
 from margin_lab.plots.venues_data import COMPARED_VENUES, VenueTable, venue_comparison, venue_label
+from margin_lab.venues import BINANCE_EXAMPLE_BRACKETS
 from margin_lab.widgets import venue_explorer
 
 FAST = settings(max_examples=100, deadline=None)
 EP = 20_000.0
 
-# (rate, cum, basis) of the first tier of each preset, from REFERENCE.md §1-§2, typed here.
+# (rate, cum, basis) of the first tier of each preset, from REFERENCE.md §1-§2 and docs/reference.md §6,
+# typed here.
 FIRST_TIER = {
     "kraken_derivatives": (0.01, 0.0, "mark"),
-    "binance_usdm": (0.025, 0.0, "mark"),  # ADA/BUSD example bracket, below 100,000 notional
+    "binance_usdm": (0.004, 0.0, "mark"),  # BTCUSDT's first bracket (snapshot 2024-10-24), below 50,000
     "bybit": (0.005, 0.0, "entry"),
     "bitmex": (0.01, 0.0, "entry"),
-    "hyperliquid": (0.01, 0.0, "mark"),  # 1 / (2 × 50)
+    "hyperliquid": (0.0125, 0.0, "mark"),  # 1 / (2 × 40), BTC's margin tiers
 }
 
 
@@ -80,26 +82,36 @@ def test_the_bybit_worked_example_gives_19_700():
     assert row.liquidation_price == 19_700.0 and row.cushion == pytest.approx(100.0)
 
 
-def test_a_large_binance_position_falls_in_a_higher_tier_and_liquidates_much_sooner():
+def test_a_large_binance_position_falls_in_a_higher_tier_and_liquidates_sooner():
     small = venue_comparison("long", leverage=5, size=1).row("binance_usdm")
     big = venue_comparison("long", leverage=5, size=120).row("binance_usdm")
-    # At the liquidation notional (about 2.19 million) the 2,000,000 floor applies: 25 %, cum 277,500.
-    assert big.maintenance_rate == 0.25 and big.maintenance_amount == pytest.approx(277_500)
-    assert big.liquidation_price == pytest.approx(_by_hand("long", 120, 480_000, 0.25, 277_500, "mark"))
-    assert big.liquidation_price == pytest.approx(18_250.0)
-    assert big.liquidation_distance < small.liquidation_distance / 2
+    # BTCUSDT: at the liquidation notional (about 1.93 million) the 600,000 floor applies: 0.65 %, cum 950.
+    assert big.maintenance_rate == 0.0065 and big.maintenance_amount == pytest.approx(950)
+    assert big.liquidation_price == pytest.approx(_by_hand("long", 120, 480_000, 0.0065, 950, "mark"))
+    assert big.liquidation_price == pytest.approx(16_096.71, abs=0.01)
+    assert big.liquidation_distance < small.liquidation_distance
 
 
-def test_a_venue_refuses_what_its_maximum_or_its_tier_does_not_allow_and_the_engine_agrees():
-    c = venue_comparison("long", leverage=20, size=120)
+def test_a_venue_refuses_what_its_maximum_or_its_bracket_does_not_allow():
+    # 6,000 BTC at 20,000 = 120 million USDT: BTCUSDT's 100,000,000 bracket allows at most 10x.
+    c = venue_comparison("long", leverage=20, size=6_000)
     binance = c.row("binance_usdm")
-    assert not binance.offered and binance.reason.startswith("maintenance 25 % at this size")
+    assert not binance.offered and binance.reason == "above its 10x maximum at this size"
     assert binance.liquidation_price is None and binance.cushion is None
-    account = Account(1_000_000, venue=venue("binance_usdm"))
-    with pytest.raises(ValueError):
-        account.open_isolated("BTCUSDT", "long", 120, EP, collateral=120_000, maintenance=None, leverage=20)
+    assert venue_comparison("long", leverage=10, size=6_000).row("binance_usdm").offered
     assert "Not offered: Kraken spot margin (above its 5x maximum); Binance USDS-M" in c.summary()
-    assert "the rate is not fixed" in c.summary()
+    # 120 BTC at 5x (2.4 million) is in the 75x bracket: offered.
+    assert venue_comparison("long", leverage=5, size=120).row("binance_usdm").offered
+
+
+def test_a_bracket_whose_maintenance_reaches_the_collateral_is_refused_and_the_engine_agrees():
+    ada = replace(venue("binance_usdm"), maintenance=BINANCE_EXAMPLE_BRACKETS, max_leverage=20.0)
+    c = venue_comparison("long", leverage=20, size=120, venues=[ada])
+    (row,) = c.rows
+    assert not row.offered and row.reason.startswith("maintenance 25 % at this size")
+    account = Account(1_000_000, venue=ada)
+    with pytest.raises(ValueError):
+        account.open_isolated("ADAUSDT", "long", 120, EP, collateral=120_000, maintenance=None, leverage=20)
 
 
 @pytest.mark.parametrize("key", ["kraken_derivatives", "binance_usdm", "bybit", "bitmex", "hyperliquid"])
@@ -139,27 +151,28 @@ def test_kraken_spot_reads_as_an_account_holding_only_its_used_margin():
 
 
 @FAST
-@given(leverage=st.integers(1, 50), size=st.floats(0.01, 200))
+@given(leverage=st.integers(1, 40), size=st.floats(0.01, 200))
 def test_a_long_and_a_short_mirror_each_other_on_mark_basis_venues(leverage, size):
     long, short = venue_comparison("long", leverage=leverage, size=size), venue_comparison("short", leverage=leverage,
                                                                                               size=size)
     collateral = size * EP / leverage
-    for key in ("kraken_derivatives", "hyperliquid"):
+    for key, rate in (("kraken_derivatives", 0.01), ("hyperliquid", 0.0125)):
         a, b = long.row(key), short.row(key)
         if leverage == 1:
             assert a.liquidation_price is None and a.liquidation_distance == 1.0
         else:
-            assert a.liquidation_price * (1 - 0.01) == pytest.approx(EP - collateral / size)
-        assert b.liquidation_price * (1 + 0.01) == pytest.approx(EP + collateral / size)
+            assert a.liquidation_price * (1 - rate) == pytest.approx(EP - collateral / size)
+        assert b.liquidation_price * (1 + rate) == pytest.approx(EP + collateral / size)
 
 
 def test_the_venue_that_liquidates_first_and_last_are_named_in_the_summary():
     c = venue_comparison("long", leverage=20)
-    assert c.first.key == "binance_usdm" and c.last.key == "bybit"
-    assert c.first.liquidation_price == pytest.approx(_by_hand("long", 1, 1_000, 0.025, 0, "mark"))
+    assert c.first.key == "hyperliquid" and c.last.key == "binance_usdm"
+    assert c.first.liquidation_price == pytest.approx(_by_hand("long", 1, 1_000, 0.0125, 0, "mark"))
+    assert c.last.liquidation_price == pytest.approx(_by_hand("long", 1, 1_000, 0.004, 0, "mark"))
     text = c.summary()
-    assert f"Liquidated first on Binance USDS-M at {c.first.liquidation_price:,.2f}" in text
-    assert "last on Bybit USDT at 19,100.00" in text
+    assert f"Liquidated first on Hyperliquid at {c.first.liquidation_price:,.2f}" in text
+    assert f"last on Binance USDS-M at {c.last.liquidation_price:,.2f}" in text
     assert "the collateral is gone after a 5 % fall on every venue" in text
 
 
@@ -242,30 +255,33 @@ def test_each_control_changes_the_figure_and_the_numbers_follow_the_formulas(exp
         assert explorer.figure_info() != before and explorer.summary.value != text, name
         assert explorer.status_text == ""
     row = explorer.result.row("hyperliquid")
-    assert row.liquidation_price == pytest.approx(_by_hand("short", 120, 120_000, 0.01, 0, "mark"))
+    assert row.liquidation_price == pytest.approx(_by_hand("short", 120, 120_000, 0.0125, 0, "mark"))
     assert explorer.figure_info().bar("Selected: Hyperliquid").values == pytest.approx(
         [100 * row.liquidation_distance])
-    assert "Hyperliquid docs trading/liquidations" in explorer.summary.value
-    assert not explorer.result.row("binance_usdm").offered
+    assert "Hyperliquid docs trading/margin-tiers" in explorer.summary.value
+    # 2.4 million USDT on BTCUSDT: the 600,000 bracket, 0.65 % less 950 (75x allowed).
+    binance = explorer.result.row("binance_usdm")
+    assert binance.offered and binance.maintenance_rate == 0.0065
 
 
 def test_moving_the_leverage_slider_like_a_browser_renders_again(explorer):
     explorer.set(side="long", leverage=5, size=1, venue="all")
     explorer.controls["leverage"].value = 50
     assert explorer.result.row("bybit").liquidation_price == 19_700.0
-    assert "not offered: above its 20x maximum" in explorer.figure_info().texts
+    assert "not offered: above its 40x maximum" in explorer.figure_info().texts
 
 
 def test_the_summary_handles_one_venue_and_no_liquidation_price():
-    only = venue_comparison("long", leverage=80).summary()
-    # Bybit alone allows 80x: 0.5 % of the entry value, 250 collateral -> 20,000 − (250 − 100) = 19,850.
-    assert "Only Bybit USDT takes it: liquidated at 19,850.00 (after a 0.75 % fall)." in only
+    only = venue_comparison("long", leverage=110).summary()
+    # Binance (BTCUSDT, 125x) alone allows 110x: 0.4 % of the mark value, 181.82 collateral.
+    price = _by_hand("long", 1, EP / 110, 0.004, 0, "mark")
+    assert f"Only Binance USDS-M takes it: liquidated at {price:,.2f}" in only
     whole = venue_comparison("long", leverage=1).summary()
     assert "last on Kraken derivatives at no price (its collateral covers a fall to zero)" in whole
-    assert "No venue preset takes" in venue_comparison("long", leverage=101).summary()
+    assert "No venue preset takes" in venue_comparison("long", leverage=126).summary()
 
 
 def test_a_figure_with_no_venue_taking_the_position_still_draws_and_says_why():
-    info = render(draw_venue_comparison, venue_comparison("long", leverage=101)).info
+    info = render(draw_venue_comparison, venue_comparison("long", leverage=126)).info
     assert info.bars == () and len(info.texts) == len(COMPARED_VENUES)
     assert all(text.startswith("not offered: above its") for text in info.texts)

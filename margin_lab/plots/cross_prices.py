@@ -176,7 +176,7 @@ def hyperliquid_backstop(
     entry_price: float,
     side: str | Side = "long",
     *,
-    max_leverage: float = 50,
+    max_leverage: float = 40,
     base: str = "BTC",
     quote: str = "USDC",
 ) -> Backstop:
@@ -193,6 +193,7 @@ def hyperliquid_backstop(
     side : "long" or "short"
     max_leverage : float
         The asset's maximum leverage on Hyperliquid, in [1, 100]; maintenance rate 1/(2·max).
+        Default 40: BTC's first margin tier (Hyperliquid docs, trading/margin-tiers, read 2026-12-07).
     base, quote : str
         Currency names for labels.
 
@@ -213,11 +214,11 @@ def hyperliquid_backstop(
 
     Examples
     --------
-    10,000 USDC backing a cross long of 5 BTC at 20,000 (10x), maintenance 1 % (50x maximum):
+    10,000 USDC backing a cross long of 5 BTC at 20,000 (10x), maintenance 1.25 % (BTC's 40x maximum):
 
     >>> stop = hyperliquid_backstop(10_000, 5, 20_000)
     >>> round(stop.liquidation_price, 2), round(stop.backstop_price, 2), round(stop.equity_at_backstop, 2)
-    (18181.82, 18120.81, 604.03)
+    (18227.85, 18151.26, 756.3)
     """
     side = require_choice("side", side, Side)
     balance = require_positive("balance", balance)

@@ -42,7 +42,7 @@ def draw_margin_conventions(ax: "Axes", conventions: "MarginConventions") -> Non
     c, q, b = conventions, conventions.quote, conventions.base
     ax.plot(c.prices, c.levels, label="Margin level = equity / maintenance\n(OKX style: falls to 100 %)",
             **line_style("equity"))
-    ax.plot(c.prices, c.ratios, label="Margin ratio = maintenance / equity\n(Binance, Bybit: rises to 100 %)",
+    ax.plot(c.prices, c.ratios, label="Margin ratio = maintenance / equity\n(Binance style: rises to 100 %)",
             **line_style("maintenance"))
     ax.axhline(1.0, label="100 %: liquidation in both", **line_style("zero"))
     ax.axvline(c.liquidation_price, label=f"Liquidation {price(c.liquidation_price)}", **line_style("liquidation"))

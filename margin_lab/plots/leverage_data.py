@@ -178,7 +178,7 @@ def leverage_table(
     -----
     Collateral M = IM = Q·EP / L; P&L = s·Q·(P − EP); equity = M + P&L; maintenance margin
     MM = r·Q·P; margin level = equity / MM (OKX style); margin ratio = MM / equity
-    (Binance, Bybit); liquidation price from REFERENCE.md §1 with cum = 0. A row is liquidated
+    (Binance style); liquidation price from REFERENCE.md §1 with cum = 0. A row is liquidated
     when its level is at or below 100 %. Taught in lessons/01_margin_leverage_equity.ipynb.
 
     References
@@ -239,7 +239,7 @@ def leverage_table(
 class MarginConventions:
     """One isolated position at the mark where a Binance-style margin ratio shows ``shown_ratio``.
 
-    ``margin_ratio`` = maintenance / equity (Binance, Bybit: rises to 100 % at liquidation);
+    ``margin_ratio`` = maintenance / equity (Binance style: rises to 100 % at liquidation);
     ``margin_level`` = equity / maintenance (OKX style: falls to 100 %). Both are
     fractions. ``prices``, ``levels`` and ``ratios`` are the curves the figure draws.
     """
@@ -274,7 +274,7 @@ class MarginConventions:
             "maintenance.",
             f"At a mark of {price(self.mark_price)}: equity {amount(self.equity, q)}, maintenance margin "
             f"{amount(self.maintenance_margin, q)}.",
-            f"Binance/Bybit margin ratio (maintenance / equity): {percent(self.margin_ratio)}; it rises to 100 % "
+            f"Binance-style margin ratio (maintenance / equity): {percent(self.margin_ratio)}; it rises to 100 % "
             "at liquidation.",
             f"OKX-style margin level (equity / maintenance): {percent(self.margin_level)}; it falls "
             "to 100 % at liquidation.",
@@ -302,7 +302,7 @@ def margin_conventions(
     leverage : float
         > 1; the collateral is the initial margin Q·EP / L (at 1x a long has no such price).
     margin_ratio : float
-        The Binance/Bybit margin ratio (maintenance / equity) to locate, a fraction in
+        The Binance-style margin ratio (maintenance / equity) to locate, a fraction in
         (maintenance_rate × leverage, 1]: 0.8 for 80 %, 1 at liquidation. The lower bound is
         the ratio at entry: smaller ratios are shown only after a gain.
     entry_price : float

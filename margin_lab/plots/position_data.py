@@ -97,8 +97,8 @@ class EquityCurve:
             f"with {self.leverage:g}x leverage: collateral {amount(self.collateral, q)} (the initial margin).",
             f"At a mark of {price(self.mark_price)}: unrealised P&L {signed_amount(self.unrealized_pnl, q)}, "
             f"equity {amount(self.equity, q)}, maintenance margin {amount(self.maintenance_margin, q)}.",
-            f"Margin level (equity / maintenance margin, Kraken and OKX style) {percent(self.margin_level)}; "
-            f"margin ratio (maintenance margin / equity, Binance and Bybit style) {ratio}. "
+            f"Margin level (equity / maintenance margin, OKX style) {percent(self.margin_level)}; "
+            f"margin ratio (maintenance margin / equity, Binance style) {ratio}. "
             "Liquidation comes when the level falls to 100 % or the ratio rises to 100 %.",
         ]
         if self.liquidation_price is None:

@@ -37,8 +37,8 @@ def draw_venue_comparison(ax: "Axes", comparison: "VenueComparison") -> None:
     >>> info = render(draw_venue_comparison, venue_comparison("long", leverage=50)).info
     >>> info.title
     'Long 1 BTC at 20,000, 50x: how far each venue lets the price fall'
-    >>> [round(v, 2) for v in info.bar("Move before liquidation").values]  # Kraken spot, Binance: not at 50x
-    [1.01, 1.5, 1.0, 1.01]
+    >>> [round(v, 2) for v in info.bar("Move before liquidation").values]  # Kraken spot, Hyperliquid: not at 50x
+    [1.01, 1.61, 1.5, 1.0]
     """
     c, move = comparison, "fall" if comparison.side.value == "long" else "rise"
     names = [venue_label(r.key) for r in c.rows]

@@ -28,8 +28,9 @@ from ._format import amount, number, percent, price, quantity
 
 __all__ = ["VenueTable", "VenueRow", "VenueComparison", "venue_comparison", "venue_label", "COMPARED_VENUES"]
 
-#: The presets lesson 7 compares, in the order it shows them (the neutral "generic" is left out).
-COMPARED_VENUES: tuple[str, ...] = tuple(key for key in VENUES if key != "generic")
+#: The presets lesson 7 compares, in the order it shows them (the neutral "generic" is left out, and
+#: "gate", whose rates are illustrative: it shows the fee-in-the-rate formula, not a venue's numbers).
+COMPARED_VENUES: tuple[str, ...] = tuple(key for key in VENUES if key not in ("generic", "gate"))
 
 
 def venue_label(preset: str | Venue) -> str:
@@ -257,6 +258,8 @@ def _row(preset: Venue, side: Side, entry_price: float, size: float, leverage: f
     schedule = maintenance_for(preset, leverage)
     notional = size * entry_price
     tier = schedule.tier(notional)
+    if tier.max_leverage is not None and leverage > tier.max_leverage:
+        return VenueRow(**fields, **none, reason=f"above its {tier.max_leverage:g}x maximum at this size")
     if schedule.margin(notional) >= collateral:
         return VenueRow(**fields, **none, reason=(
             f"maintenance {percent(tier.rate, 3)} at this size, not below the {percent(1 / leverage)} initial margin"))
@@ -312,8 +315,9 @@ def venue_comparison(
     -----
     Liquidation where equity M + s·Q·(P − EP) meets the venue's maintenance requirement on its
     basis (REFERENCE.md §1, tiers re-checked at the liquidation notional); cushion = the equity
-    left there, forfeited where the venue closes at the bankruptcy price (BitMEX, Bybit,
-    Binance, Hyperliquid presets) and returned on Kraken (REFERENCE.md §2). No fees.
+    left there, forfeited where the venue closes at the bankruptcy price (BitMEX, Bybit; the
+    Binance preset, a simplification) and returned on Kraken and Hyperliquid (docs/reference.md
+    §6). A leverage above the maximum of the position's bracket is not offered. No fees.
     Taught in lessons/07_venues_differ.ipynb.
 
     References

@@ -150,9 +150,11 @@ def _sync_preset(controls: dict[str, Any], changed: set[str], *, notional: float
     rate_slider.value = rate
     controls["basis"].value = Basis(preset.basis).value
     if "venue" in changed and "fee_rate" not in changed:
+        # Gate's rate already holds its taker fee (help 27724): adding it again would count it twice.
+        fee = 0.0 if "fee_in_rate" in preset.extra else preset.taker_fee_rate
         fee_slider = controls["fee_rate"]
-        fee_slider.max = max(fee_slider.max, preset.taker_fee_rate)
-        fee_slider.value = preset.taker_fee_rate
+        fee_slider.max = max(fee_slider.max, fee)
+        fee_slider.value = fee
 
 
 def _path(side: str, leverage: float, maintenance_rate: float, fee_rate: float, basis: str, venue: str,
