@@ -26,6 +26,7 @@ from ..simulate import Jumps, LegSpec, PortfolioSpec
 from ..simulate_book import BookRisk, simulate_book
 
 __all__ = ["OwnLeg", "CoinDefaults", "OwnBook", "coin_defaults", "estimate_volatility", "own_book", "two_leg_book", "GAPS",
+           "DailyCheck", "daily_check", "BookTable", "book_table", "example_book", "BOOK_KINDS",
            "DEFAULT_CORRELATION", "DEFAULT_FEE_RATE", "DEFAULT_FUNDING_RATE"]
 
 #: Illustrative: crypto majors move together; 0.8 is a stylised level, not an estimate (the bundled
@@ -222,7 +223,10 @@ class OwnBook:
                          iso.any_liquidation_error)
         odds = (f"any liquidation {_pct(iso.any_liquidation, iso.any_liquidation_error, iso)} isolated against "
                 f"{_pct(cross.any_liquidation, cross.any_liquidation_error, cross)} cross")
-        if fewer < 0:
+        if fewer < 0 and len(self.legs) == 1:
+            parts.append(f"cross backs the position with the whole free wallet ({cross.at_risk:,.0f} instead of "
+                         f"{iso.at_risk:,.0f}), so it is liquidated less often ({odds})")
+        elif fewer < 0:
             parts.append(f"cross lets the legs lend each other margin, so fewer books are liquidated ({odds})")
         elif fewer > 0:
             parts.append(f"isolated is liquidated less often here ({odds})")
@@ -307,6 +311,7 @@ def own_book(
     jumps: Jumps | None = None,
     n_paths: int = 10_000,
     seed: int = 0,
+    mixes: bool = True,
     progress: Callable[[int, int], object] | None = None,
 ) -> OwnBook:
     """Risk of your own book in every margin assignment, with standard errors and a verdict.
@@ -331,6 +336,8 @@ def own_book(
         Market-wide gaps (a jump-diffusion scenario).
     n_paths, seed : int
         Paths (>= 1000) and the seed; the same seed gives the same answer.
+    mixes : bool
+        True: every assignment (2^legs); False: only all isolated and all cross.
     progress : callable, optional
         ``progress(done, total)`` after each chunk of paths (the explorer draws a bar with it).
 
@@ -380,7 +387,8 @@ def own_book(
     rho = DEFAULT_CORRELATION if correlation is None else require_range("correlation", correlation, -1.0, 1.0)
     portfolio = PortfolioSpec(tuple(LegSpec(leg.coin, leg.side, leg.leverage, leg.backing(wallet), leg.maintenance_rate,
                                             chosen[leg.coin]) for leg in legs), correlation=rho)
-    risks = simulate_book(portfolio, wallet, n_paths=n_paths, days=days, fee_rate=fee_rate,
+    modes = None if mixes else [["isolated"] * len(legs), ["cross"] * len(legs)]
+    risks = simulate_book(portfolio, wallet, modes=modes, n_paths=n_paths, days=days, fee_rate=fee_rate,
                           funding_rate=funding_rate, seed=seed, jumps=jumps, progress=progress)
     prices = tuple(_leg_liquidation_prices(legs, wallet, fee_rate, r.modes) for r in risks)
     return OwnBook(legs, wallet, days, portfolio, risks, prices, fee_rate, funding_rate, jumps, seed)
@@ -422,3 +430,130 @@ def two_leg_book(
     legs = [OwnLeg(first_coin, first_side, first_leverage, first_collateral),
             OwnLeg(second_coin, second_side, second_leverage, second_collateral)]
     return own_book(legs, wallet, days, jumps=GAPS if gaps else None, n_paths=n_paths, seed=seed, progress=progress)
+
+
+@dataclass(frozen=True)
+class DailyCheck:
+    """One isolated position's odds of a liquidation: watched continuously (closed form), checked
+    daily by the Broadie-Glasserman-Kou approximation, and checked daily exactly (simulated)."""
+
+    side: Side
+    leverage: float
+    annual_volatility: float
+    days: float
+    continuous: float
+    approximation: float
+    simulated: float
+    error: float
+    n_paths: int
+
+    def summary(self) -> str:
+        return (f"{self.leverage:g}x isolated {self.side.value}, {self.annual_volatility:.0%} volatility a year, no trend "
+                f"(price drift 0), {self.days:g} days:\n"
+                f"  price watched continuously (closed form, exact): {self.continuous:.2%}\n"
+                f"  checked once a day, Broadie-Glasserman-Kou shift (closed-form approximation): "
+                f"{self.approximation:.2%}\n"
+                f"  checked once a day, simulated exactly ({self.n_paths:,} paths): "
+                f"{self.simulated:.2%} ± {self.error:.2%} (one standard error)")
+
+
+def daily_check(side: str | Side = "long", leverage: float = 5, maintenance_rate: float = 0.005,
+                annual_volatility: float = 0.6, days: float = 30, *, n_paths: int = 200_000,
+                seed: int = 0) -> DailyCheck:
+    """The daily-check odds three ways, so the approximation shows next to the exact simulated figure.
+
+    No fees, no funding, collateral = initial margin, price drift μ = 0 (no trend in price).
+    Taught in lessons/06_choosing_a_mode.ipynb.
+
+    >>> print(daily_check(n_paths=20_000).summary())
+    5x isolated long, 60% volatility a year, no trend (price drift 0), 30 days:
+      price watched continuously (closed form, exact): 22.79%
+      checked once a day, Broadie-Glasserman-Kou shift (closed-form approximation): 19.01%
+      checked once a day, simulated exactly (20,000 paths): 18.97% ± 0.28% (one standard error)
+    """
+    from ..closed_form import liquidation_probability_exact
+
+    side = require_choice("side", side, Side)
+    continuous = liquidation_probability_exact(side, leverage, maintenance_rate, annual_volatility, days)
+    approximation = liquidation_probability_exact(side, leverage, maintenance_rate, annual_volatility, days,
+                                                  steps_per_day=1)
+    leg = LegSpec("BTC", side, leverage, 1_000.0, maintenance_rate, annual_volatility)
+    (risk,) = simulate_book(PortfolioSpec((leg,)), 1_000.0, modes=[["isolated"]], n_paths=n_paths, days=days,
+                            seed=seed)
+    return DailyCheck(side, float(leverage), float(annual_volatility), float(days), continuous, approximation,
+                      risk.any_liquidation, risk.any_liquidation_error, n_paths)
+
+
+#: The example books of lesson 6, all with the same capital: (label, legs as (coin, side), correlation).
+#: The hedged pair is the course's one definition: a long on one coin and a short on another coin
+#: that moves with it (BTC long, ETH short, as in lesson 5), 80 % correlated.
+BOOK_KINDS = {
+    "one_big": ("One big BTC long", (("BTC", "long"),), 0.0),
+    "unrelated": ("Three longs on unrelated coins", (("BTC", "long"), ("ETH", "long"), ("SOL", "long")), 0.0),
+    "correlated": ("Three longs, 80 % correlated", (("BTC", "long"), ("ETH", "long"), ("SOL", "long")), 0.8),
+    "hedged": ("Hedged pair: BTC long, ETH short", (("BTC", "long"), ("ETH", "short")), 0.8),
+}
+
+
+def example_book(kind: str, *, leverage: float = 5, capital: float = 3_000) -> list[OwnLeg]:
+    """The legs of one of :data:`BOOK_KINDS`, the capital split equally, each at ``leverage``.
+
+    >>> [(leg.coin, leg.side.value, leg.collateral) for leg in example_book("hedged")]
+    [('BTC', 'long', 1500.0), ('ETH', 'short', 1500.0)]
+    """
+    if kind not in BOOK_KINDS:
+        raise ValueError(f"kind must be one of {list(BOOK_KINDS)}, got {kind!r}")
+    capital = require_positive("capital", capital)
+    legs = BOOK_KINDS[kind][1]
+    return [OwnLeg(coin, side, leverage, capital / len(legs)) for coin, side in legs]
+
+
+@dataclass(frozen=True)
+class BookTable:
+    """Several example books, each all isolated and all cross with the same money at risk."""
+
+    kinds: tuple[str, ...]
+    books: tuple[OwnBook, ...]
+    leverage: float
+    annual_volatility: float
+
+    def book(self, kind: str) -> OwnBook:
+        if kind not in self.kinds:
+            raise ValueError(f"kind must be one of {list(self.kinds)}, got {kind!r}")
+        return self.books[self.kinds.index(kind)]
+
+    def summary(self) -> str:
+        first = self.books[0]
+        lines = [f"{first.n_paths:,} paths of {first.days:g} days (checked daily), {self.leverage:g}x, "
+                 f"{self.annual_volatility:.0%} volatility a year, no trend; the same {first.wallet:,.0f} "
+                 f"at risk in both modes; fee {first.fee_rate:.2%}, funding {first.funding_rate:.3%} per 8 h"
+                 + ("" if first.jumps is None else "; with gaps") + ".",
+                 "Each figure ± one standard error; 0 % means no path (< 3/paths at 95 %)."]
+        for kind, book in zip(self.kinds, self.books):
+            lines.append(f"{BOOK_KINDS[kind][0]}:")
+            for r in (book.all_isolated, book.all_cross):
+                lines.append(f"  {r.label:13} any liquidation {_pct(r.any_liquidation, r.any_liquidation_error, r)}; "
+                             f"all lost {_pct(r.total_liquidation, r.total_liquidation_error, r)}; "
+                             f"expected loss {_amount(r.expected_loss, r.expected_loss_error)}; "
+                             f"ES 95 % {_amount(r.expected_shortfall_95, r.expected_shortfall_95_error)}; "
+                             f"ES 99 % {_amount(r.expected_shortfall_99, r.expected_shortfall_99_error)}")
+        return "\n".join(lines)
+
+
+def book_table(kinds: Sequence[str] = tuple(BOOK_KINDS), *, leverage: float = 5, annual_volatility: float = 0.6,
+               days: float = 30, capital: float = 3_000, jumps: Jumps | None = None, n_paths: int = 10_000,
+               seed: int = 6) -> BookTable:
+    """:func:`own_book` for each example book, all legs at ``leverage`` and ``annual_volatility``,
+    the wallet equal to the capital (so both modes put the same money at risk), fees and funding on.
+
+    >>> table = book_table(("one_big", "hedged"), n_paths=2_000)
+    >>> table.book("hedged").all_cross.any_liquidation < table.book("hedged").all_isolated.any_liquidation
+    True
+    """
+    kinds = tuple(kinds)
+    books = []
+    for kind in kinds:
+        legs = example_book(kind, leverage=leverage, capital=capital)
+        books.append(own_book(legs, capital, days, volatility=dict.fromkeys((leg.coin for leg in legs), annual_volatility),
+                              correlation=BOOK_KINDS[kind][2], jumps=jumps, n_paths=n_paths, seed=seed, mixes=False))
+    return BookTable(kinds, tuple(books), float(leverage), float(annual_volatility))
