@@ -84,13 +84,13 @@ LESSONS: tuple[Lesson, ...] = (
            "Derive the liquidation and bankruptcy prices, see why venues watch a mark price, and watch fees, funding and tiers move the trigger."),
     Lesson(4, "04_managing_isolated.ipynb", "Managing an isolated position", 25,
            "Keep a position alive by adding margin, reducing size or placing a stop-loss, and watch funding drain it over days."),
-    Lesson(5, "05_cross_margin.ipynb", "Cross margin", 30,
-           "Compute a cross liquidation price from the whole wallet and watch one losing position drain the others."),
-    Lesson(6, "06_choosing_a_mode.ipynb", "Choosing a mode", 30,
-           "Compare how often and how much you lose under isolated and cross for single bets, hedged pairs and one big bet."),
+    Lesson(5, "05_cross_margin.ipynb", "Cross margin", 45,
+           "Compute a cross liquidation price from the whole wallet, see that one cross position is an isolated one backed by the whole free wallet, and watch one losing position drain the others."),
+    Lesson(6, "06_choosing_a_mode.ipynb", "Choosing a mode", 50,
+           "Compare isolated and cross with the same money at risk, with error bars, for one big bet, unrelated and correlated bets and a hedged pair, then answer the question for your own trades."),
     Lesson(7, "07_venues_differ.ipynb", "Venues differ", 25,
            "Put one position on each venue preset, check an exchange article's claims and explain your own exchange's numbers."),
-    Lesson(8, "08_capstone.ipynb", "Capstone", 40,
+    Lesson(8, "08_capstone.ipynb", "Capstone", 60,
            "Choose modes and collateral for a small portfolio, stress it with four scenarios and justify the plan."),
 )
 
