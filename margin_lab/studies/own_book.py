@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -58,6 +59,11 @@ def estimate_volatility(candles: Candles) -> float:
     return float(returns.std(ddof=1) * math.sqrt(365.0 / interval_days))
 
 
+@lru_cache(maxsize=1)
+def _bundled_sample() -> Candles:
+    return sample_candles()  # read-only arrays: safe to share between calls
+
+
 @dataclass(frozen=True)
 class CoinDefaults:
     """Annual volatility per coin, one correlation between coins, and where each number comes from."""
@@ -86,7 +92,7 @@ def coin_defaults(candles: Candles | None = None, coin: str = "BTC") -> CoinDefa
     (0.68, 0.75, 0.8)
     """
     coin = require_text("coin", coin).upper()
-    candles = sample_candles() if candles is None else candles
+    candles = _bundled_sample() if candles is None else candles
     volatility = {name: a.volatility for name, a in ASSET_DEFAULTS.items()}
     sources = {name: "stylised default, ASSET_DEFAULTS" for name in ASSET_DEFAULTS}
     volatility[coin] = estimate_volatility(candles)

@@ -30,13 +30,27 @@ class OwnBookExplorer(Explorer):
             tooltip="How many of the simulated price paths are done",
             style={"description_width": "initial"}, layout=widgets.Layout(width="340px"),
         )
-        super().__init__(title, controls, partial(compute, progress=self._advance), draw_own_book, ncols=2)
+        super().__init__(title, controls, partial(compute, progress=self._advance), draw_own_book, ncols=2,
+                         sync=_keep_legs_apart_and_funded)
         heading, box, *rest = self.view.children
         self.view.children = (heading, box, self.progress, *rest)
 
     def _advance(self, done: int, total: int) -> None:
         self.progress.max = total
         self.progress.value = done
+
+
+def _keep_legs_apart_and_funded(controls: dict[str, Any], changed: set[str]) -> None:
+    """Two legs on one coin would net into one position: the other leg moves to another coin. A
+    collateral raised past the wallet takes the wallet up with it (as far as its slider goes)."""
+    for mine, other in (("first_coin", "second_coin"), ("second_coin", "first_coin")):
+        if mine in changed and controls[mine].value == controls[other].value:
+            controls[other].value = next(c for c in _COINS if c != controls[mine].value)
+    if changed & {"first_collateral", "second_collateral"}:
+        needed = controls["first_collateral"].value + controls["second_collateral"].value
+        wallet = controls["wallet"]
+        if needed > wallet.value:
+            wallet.value = min(needed, wallet.max)
 
 
 def _leg_controls(prefix: str, word: str, coin: str, side: str, leverage: float, collateral: float,
@@ -80,6 +94,9 @@ def own_book_explorer(
     >>> explorer.set(second_side="short")
     >>> explorer.progress.value, explorer.result.legs[1].side.value
     (1000, 'short')
+    >>> explorer.set(first_coin="ETH")  # the second leg moves off ETH
+    >>> [leg.coin for leg in explorer.result.legs]
+    ['ETH', 'BTC']
     """
     n_paths = require_count("n_paths", n_paths, minimum=1_000)
     controls = {
