@@ -190,3 +190,30 @@ def test_a_leg_needs_exactly_one_of_collateral_and_share():
     with pytest.raises(ValueError, match="entry_price is needed"):
         OwnLeg("DOGE", "long", 10, 100)
     assert math.isclose(OwnLeg("ETH", "short", 5, share=0.25).backing(3_000), 750)
+
+
+# ---- Lesson 06's studies -------------------------------------------------------------------------
+
+
+def test_the_daily_check_is_labelled_an_approximation_and_the_exact_figure_sits_near_it():
+    from margin_lab.studies.own_book import daily_check
+
+    check = daily_check("short", leverage=10, annual_volatility=0.8, days=20, n_paths=40_000, seed=2)
+    assert check.approximation < check.continuous
+    assert check.simulated < check.continuous
+    assert abs(check.simulated - check.approximation) < 4 * check.error + 0.006
+    text = check.summary()
+    assert "approximation" in text and "± " in text and "price drift 0" in text
+
+
+def test_the_book_table_puts_the_same_money_at_risk_in_both_modes_and_defines_the_hedge_across_two_coins():
+    from margin_lab.studies.own_book import book_table
+
+    table = book_table(n_paths=1_000, seed=3)
+    for book in table.books:
+        assert book.all_isolated.at_risk == book.all_cross.at_risk == 3_000
+        assert len(book.risks) == 2
+    hedged = table.book("hedged")
+    assert [(leg.coin, leg.side.value) for leg in hedged.legs] == [("BTC", "long"), ("ETH", "short")]
+    assert hedged.all_cross.any_liquidation < hedged.all_isolated.any_liquidation
+    assert "±" in table.summary()
