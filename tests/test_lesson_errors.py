@@ -81,7 +81,8 @@ def test_an_expected_shortfall_without_its_error_is_caught_and_one_with_it_passe
 
 
 def test_a_zero_with_its_bound_passes_and_a_bare_zero_is_caught():
-    bound = _cell("print(ml.own_book(legs, 3_000).summary())", "any liquidation 0 % (< 0.03%), all legs 0 % (< 0.03%)\n")
+    bound = _cell("print(ml.own_book(legs, 3_000).summary())",
+                  "any liquidation 0 % (< 0.03%), all legs 0 % (< 0.03%)\n")
     bare = _cell("print(ml.own_book(legs, 3_000).summary())", "any liquidation 0 %, all legs 0 %\n")
     assert unreported_errors([bound]) == []
     assert len(unreported_errors([bare])) == 1

@@ -26,7 +26,8 @@ from ..paths import ASSET_DEFAULTS
 from ..simulate import Jumps, LegSpec, PortfolioSpec
 from ..simulate_book import BookRisk, simulate_book
 
-__all__ = ["OwnLeg", "CoinDefaults", "OwnBook", "coin_defaults", "estimate_volatility", "own_book", "two_leg_book", "GAPS",
+__all__ = ["OwnLeg", "CoinDefaults", "OwnBook", "coin_defaults", "estimate_volatility", "own_book", "two_leg_book",
+           "GAPS",
            "DailyCheck", "daily_check", "BookTable", "book_table", "example_book", "BOOK_KINDS",
            "DEFAULT_CORRELATION", "DEFAULT_FEE_RATE", "DEFAULT_FUNDING_RATE"]
 
@@ -454,8 +455,8 @@ class DailyCheck:
     n_paths: int
 
     def summary(self) -> str:
-        return (f"{self.leverage:g}x isolated {self.side.value}, {self.annual_volatility:.0%} volatility a year, no trend "
-                f"(price drift 0), {self.days:g} days:\n"
+        return (f"{self.leverage:g}x isolated {self.side.value}, {self.annual_volatility:.0%} volatility a year, "
+                f"no trend (price drift 0), {self.days:g} days:\n"
                 f"  price watched continuously (closed form, exact): {self.continuous:.2%}\n"
                 f"  checked once a day, Broadie-Glasserman-Kou shift (closed-form approximation): "
                 f"{self.approximation:.2%}\n"
@@ -560,6 +561,7 @@ def book_table(kinds: Sequence[str] = tuple(BOOK_KINDS), *, leverage: float = 5,
     books = []
     for kind in kinds:
         legs = example_book(kind, leverage=leverage, capital=capital)
-        books.append(own_book(legs, capital, days, volatility=dict.fromkeys((leg.coin for leg in legs), annual_volatility),
+        volatility = dict.fromkeys((leg.coin for leg in legs), annual_volatility)
+        books.append(own_book(legs, capital, days, volatility=volatility,
                               correlation=BOOK_KINDS[kind][2], jumps=jumps, n_paths=n_paths, seed=seed, mixes=False))
     return BookTable(kinds, tuple(books), float(leverage), float(annual_volatility))
