@@ -17,7 +17,7 @@ LAYERS = [
     {"tiers", "inverse"},
     {"venues"},
     {"ledger", "_engine", "_orders", "account", "from_exchange", "ccxt_records", "_inverse_orders", "inverse_account"},
-    {"paths", "candles", "scenarios", "closed_form", "simulate", "replay", "portfolio", "inverse_replay"},
+    {"paths", "candles", "scenarios", "closed_form", "simulate", "simulate_book", "replay", "portfolio", "inverse_replay"},
     {"studies"},
     {"plots"},
     {"widgets", "exercises"},

@@ -57,6 +57,7 @@ from .choice_curve_data import LiquidationCurve, liquidation_curve
 from .choice_data import ModeChoice, ModeTable, mode_choice, mode_table, wallet_book
 from .capstone import draw_stress_scenarios, draw_stress_test
 from .inverse import draw_coin_collateral, draw_collateral_replay
+from .own_book import draw_own_book
 from .capstone_data import (DRAFT_PLAN, STRESS_DAYS, ScenarioLoss, ScenarioSet, StressTest, adjust_plan,
                             scenario_paths, stress_scenarios, stress_test, worst_case_loss)
 
@@ -155,6 +156,7 @@ __all__ = [
     "mode_choice",
     "mode_table",
     "wallet_book",
+    "draw_own_book",
     # lesson 7: venues
     "COMPARED_VENUES",
     "VenueComparison",

@@ -75,6 +75,7 @@ from .venues import venue_explorer
 from .choice import ModeChooser, mode_choice_explorer
 from .capstone import portfolio_planner_explorer
 from .inverse import coin_collateral_explorer
+from .own_book import OwnBookExplorer, own_book_explorer
 
 
 __all__ = [
@@ -101,6 +102,8 @@ __all__ = [
     # lesson 6: choosing a mode
     "ModeChooser",
     "mode_choice_explorer",
+    "OwnBookExplorer",
+    "own_book_explorer",
     # lesson 7: venues
     "venue_explorer",
     # lesson 8: capstone
