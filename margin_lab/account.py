@@ -54,7 +54,7 @@ from dataclasses import replace
 
 from . import _engine as engine
 from . import _orders as orders
-from ._checks import require_choice, require_fraction, require_positive, require_range
+from ._checks import require_choice, require_fee_rate, require_positive, require_range
 from .ledger import LedgerEntry, ledger_summary, ledger_total, money_trail
 from .model import Basis, Event, MarginMode, Position, Side, Venue
 from .tiers import MaintenanceSchedule
@@ -76,7 +76,7 @@ def generic_venue(fee_rate: float = 0.0) -> Venue:
     >>> generic_venue(0.0005).taker_fee_rate, generic_venue().basis
     (0.0005, <Basis.MARK: 'mark'>)
     """
-    return replace(GENERIC, taker_fee_rate=require_fraction("fee_rate", fee_rate))
+    return replace(GENERIC, taker_fee_rate=require_fee_rate("fee_rate", fee_rate))
 
 
 class Account:
@@ -111,7 +111,7 @@ class Account:
 
     def __init__(self, balance: float, *, fee_rate: float = 0.0, venue: Venue | None = None):
         balance = require_positive("balance", balance)
-        self._fee_rate = require_fraction("fee_rate", fee_rate)
+        self._fee_rate = require_fee_rate("fee_rate", fee_rate)
         if venue is None:
             venue = generic_venue(self._fee_rate)
         elif not isinstance(venue, Venue):
@@ -186,7 +186,7 @@ class Account:
         """Cross pool equity / Σ cross maintenance margin (ratio); None without cross positions."""
         if not any(h.is_cross for h in self._positions.values()):
             return None
-        equity, requirement, _ = engine.pool(self._positions.values(), self._balance, self._basis)
+        equity, requirement, _ = engine.pool(self._positions.values(), self._balance, self._basis, self._fee_rate)
         return engine.level(equity, requirement)
 
     def mark(self, symbol: str) -> float:
@@ -353,7 +353,7 @@ class Account:
         """
         positions = self._marked({} if prices is None else prices)
         balance, positions, entries, events, warned = engine.run_engine(
-            positions, self._balance, self._venue, self._basis, self._pool_warned, self._step + 1)
+            positions, self._balance, self._venue, self._basis, self._pool_warned, self._step + 1, self._fee_rate)
         self._step += 1
         self._events.extend(events)
         self._commit(orders.Change(balance, positions, tuple(entries)))
@@ -411,28 +411,34 @@ class Account:
     def _watch(self) -> dict[str, tuple[float, float, float | None, float]]:
         """Symbol -> (mark, margin level, liquidation price, collateral): what a replay records at
         every step, the values :attr:`positions` gives, without building the snapshots."""
-        prices = orders.liquidation_prices(self._book())
+        book = self._book()
+        prices = orders.liquidation_prices(book)
         cross_level = self.cross_margin_level
         return {
             symbol: (found.mark,
                      cross_level if found.is_cross else engine.level(found.collateral + found.pnl(),
-                                                                     found.maintenance(self._basis)),
+                                                                     book.requirement(found)),
                      prices[symbol], found.collateral)
             for symbol, found in self._positions.items()
         }
 
     def _snapshot(self, found: engine.Holding, cross_level: float | None = None) -> Position:
         pnl = found.pnl()
+        book = self._book()
         requirement = found.maintenance(self._basis)
         if found.is_cross:
             level = self.cross_margin_level if cross_level is None else cross_level
+            leverage, initial = found.leverage, found.initial_margin
         else:
-            level = engine.level(found.collateral + pnl, requirement)
+            level = engine.level(found.collateral + pnl, book.requirement(found))
+            # what the collateral carries now: add_margin, remove_margin, funding and rollover move it
+            leverage = found.size * found.entry_price / found.collateral if found.collateral > 0 else math.inf
+            initial = found.collateral
         return Position(
             symbol=found.symbol, side=found.side, size=found.size, entry_price=found.entry_price,
-            mark_price=found.mark, margin_mode=found.mode, collateral=found.collateral, leverage=found.leverage,
-            initial_margin=found.initial_margin, maintenance_margin=requirement,
+            mark_price=found.mark, margin_mode=found.mode, collateral=found.collateral, leverage=leverage,
+            initial_margin=initial, maintenance_margin=requirement,
             maintenance_rate=found.rate(self._basis), unrealized_pnl=pnl,
-            liquidation_price=orders.liquidation_price(self._book(), found), margin_level=level,
+            liquidation_price=orders.liquidation_price(book, found), margin_level=level,
             opened_at=found.opened_at,
         )

@@ -186,7 +186,7 @@ def test_leverage_explorer_shows_a_refused_combination_in_the_status_line():
     explorer = leverage_explorer(leverage=10, maintenance_rate=0.02, max_leverage=100)
     shown, result = _png(explorer), explorer.result
     explorer.set(leverage=60)  # 2 % maintenance is above 1/60
-    assert "maintenance_rate must be below the initial margin rate" in explorer.status_text
+    assert "maintenance_rate must be in [0, 0.01667) (below the initial margin rate" in explorer.status_text
     assert _png(explorer) == shown and explorer.result is result
     explorer.set(leverage=40)
     assert explorer.status_text == "" and explorer.result.leverage == 40
@@ -267,7 +267,7 @@ def test_a_refused_liquidation_setting_shows_in_the_status_line(liquidation):
     liquidation.set(venue="custom", side="long", leverage=10, maintenance_rate=0.005, fee_rate=0.0, basis="mark")
     shown = _png(liquidation)
     liquidation.set(maintenance_rate=0.15)  # above 1/leverage = 10 %
-    assert "below 1/leverage = 0.1" in liquidation.status_text
+    assert "below the initial margin rate 1/leverage = 0.1 at leverage 10" in liquidation.status_text
     assert _png(liquidation) == shown
     liquidation.set(maintenance_rate=0.005, venue="binance_usdm", leverage=50)
     assert "leverage must be in (0, 20]" in liquidation.status_text

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._checks import require_choice, require_fraction, require_positive, require_range, require_text
+from .._checks import require_choice, require_fraction, require_positive, require_range, require_rate_below_initial, require_text
 from ..margin import _liquidation_price_kernel, initial_margin, liquidation_distance, liquidation_price
 from ..model import Side
 from ._format import amount, number, percent, price, quantity
@@ -30,11 +30,7 @@ def _against(side: Side) -> tuple[str, str]:
 
 
 def _opening_check(leverage: float, rate: float, fee_rate: float, name: str = "leverage") -> None:
-    if rate + fee_rate >= 1 / leverage:
-        raise ValueError(
-            f"{name} must be below 1 / (maintenance_rate + fee_rate) = {1 / (rate + fee_rate):g}, got {leverage:g}: "
-            "the position would open already liquidated (lower the leverage or the rates)"
-        )
+    require_rate_below_initial(rate, leverage, fee_rate, blame=name)
 
 
 # ---------------------------------------------------------------------------------------------
