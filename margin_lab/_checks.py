@@ -166,10 +166,12 @@ def require_opens_before_liquidation(
         rate = maintenance_rate + fee_rate - maintenance_amount / notional
         most = f"{1 / rate:.4g}" if rate > 0 else "inf"
         plus = " plus the closing fee" if fee_rate else ""
+        shown = int(leverage) if float(leverage).is_integer() else leverage
         raise ValueError(f"{blame} must be in (0, {most}) (1/leverage above the maintenance rate{plus}), got "
-                         f"{leverage!r}: {why} (lower the leverage, or check that {rates}, 0.005 = 0.5 %)")
+                         f"{shown!r}: {why} (lower the leverage, or check that {rates}, 0.005 = 0.5 %)")
+    shown = int(collateral) if float(collateral).is_integer() else collateral
     raise ValueError(f"{blame} must be > the maintenance margin{' plus closing fee' if fee_rate else ''} at entry "
-                     f"{requirement:,.2f}, got {collateral!r}: {why} (add collateral, or check that {rates}, "
+                     f"{requirement:,.2f}, got {shown!r}: {why} (add collateral, or check that {rates}, "
                      f"0.005 = 0.5 %)")
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ._checks import require_choice, require_fraction, require_non_negative, require_number, require_positive
+from ._checks import require_choice, require_fee_rate, require_fraction, require_non_negative, require_number, require_positive
 from .exercises import Feedback, _entered, _gap, _near, _tolerance, _verdict
 from .margin import bankruptcy_price, liquidation_distance, liquidation_price
 from .model import Basis, Side
@@ -70,7 +70,7 @@ def check_max_loss(
     answer = require_number("answer", answer, hint="an amount, e.g. 2010")
     collateral = require_positive("collateral", collateral)
     leverage = require_positive("leverage", leverage)
-    fee_rate = require_fraction("fee_rate", fee_rate)
+    fee_rate = require_fee_rate("fee_rate", fee_rate)
     balance = None if balance is None else require_positive("balance", balance)
     value = collateral * leverage
     fee = fee_rate * value

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._checks import require_choice, require_number, require_positive
+from ._checks import require_choice, require_margin_level, require_number, require_positive
 from .exercises import Feedback, _entered, _gap, _near, _tolerance, _verdict
 from .margin import margin_level_price
 from .model import Position, Side
@@ -175,7 +175,7 @@ def check_margin_call_price(
     size = require_positive("size", size)
     balance = require_positive("balance", balance)
     leverage = require_positive("leverage", leverage)
-    threshold = require_positive("threshold", threshold, hint="a margin level as a ratio, 0.8 = 80 %")
+    threshold = require_margin_level("threshold", threshold)
     expected = margin_level_price(side, entry_price, size, balance, leverage, threshold)
     used = size * entry_price / leverage
     level = f"a margin level of {percent(threshold, 0)}"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .._checks import require_choice, require_count, require_fraction, require_non_negative, require_positive
 from .._checks import require_range, require_text
-from .._checks import require_rate_below_initial
+from .._checks import require_fee_rate, require_rate_below_initial
 from ..margin import initial_margin
 from ..model import Side
 from ..replay import Action, Leg, Portfolio, Replay, replay
@@ -89,7 +89,7 @@ def collateral_to_survive(
     survive = require_positive("survive_price", survive_price)
     rate = require_fraction("maintenance_rate", maintenance_rate)
     cum = require_non_negative("maintenance_amount", maintenance_amount)
-    fee = require_fraction("fee_rate", fee_rate)
+    fee = require_fee_rate("fee_rate", fee_rate)
     s = side.sign
     needed = s * size * (entry_price - survive * (1 - s * (rate + fee))) - cum
     return max(0.0, needed)
