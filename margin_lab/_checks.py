@@ -277,3 +277,17 @@ def _finite_or_raise(name: str, value: object, rule: str, hint: str) -> float:
     if not math.isfinite(number):
         raise ValueError(f"{name} must be a finite number {rule}, got {value!r}{_hint(hint)}")
     return number
+
+
+def require_texts(**values: object) -> None:
+    """Refuse, by argument name, any value that is not a non-empty string (the string arguments
+    of a widget factory, in one call).
+
+    >>> require_texts(side="long", quote="USDT")
+    >>> require_texts(side=1)
+    Traceback (most recent call last):
+    ...
+    TypeError: side must be a string, got 1 of type int
+    """
+    for name, value in values.items():
+        require_text(name, value)
