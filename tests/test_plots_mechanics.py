@@ -236,7 +236,8 @@ def test_a_bigger_position_at_the_same_leverage_is_never_liquidated_further_away
 
 
 def test_tier_ladder_refuses_a_leverage_the_top_bracket_cannot_carry():
-    with pytest.raises(ValueError, match=r"leverage must be below .* for sizes\[3\] = 100"):
+    with pytest.raises(ValueError, match=r"leverage for sizes\[3\] = 100 must be in \(0, 8.989\) .*got 10: the position "
+                                         r"would open at or past its own liquidation price"):
         tier_ladder(sizes=[1, 6, 30, 100], leverage=10)
     with pytest.raises(TypeError, match="schedule must be a MaintenanceSchedule"):
         tier_ladder(0.01)
