@@ -116,6 +116,26 @@ def require_margin_level(name: str, value: object) -> float:
     return number
 
 
+def opens_before_liquidation(
+    *,
+    collateral: float,
+    notional: float,
+    maintenance_rate: float,
+    maintenance_amount: float = 0.0,
+    fee_rate: float = 0.0,
+) -> bool:
+    """The rule of :func:`require_opens_before_liquidation` as a question, for code that shows a
+    position as "not possible" instead of refusing it (a venue table row, a wrong-answer guess).
+
+    >>> opens_before_liquidation(collateral=2_000, notional=20_000, maintenance_rate=0.005)
+    True
+    >>> opens_before_liquidation(collateral=50, notional=20_000, maintenance_rate=0.005)
+    False
+    """
+    requirement = maintenance_rate * notional + fee_rate * notional - maintenance_amount
+    return collateral - requirement > 1e-12 * notional  # float slack: 0.09 + 0.01 < 0.1 in binary
+
+
 def require_opens_before_liquidation(
     *,
     collateral: float,
@@ -142,9 +162,10 @@ def require_opens_before_liquidation(
     ...
     ValueError: maintenance_rate must be in [0, 0.1) (below the initial margin rate 1/leverage = 0.1 at leverage 10), got 0.5: the position would open at or past its own liquidation price (a percent typed as a fraction? 0.5 % is 0.005)
     """
-    requirement = maintenance_rate * notional + fee_rate * notional - maintenance_amount
-    if collateral - requirement > 1e-12 * notional:  # float slack: 0.09 + 0.01 < 0.1 in binary
+    if opens_before_liquidation(collateral=collateral, notional=notional, maintenance_rate=maintenance_rate,
+                                maintenance_amount=maintenance_amount, fee_rate=fee_rate):
         return
+    requirement = maintenance_rate * notional + fee_rate * notional - maintenance_amount
     initial_rate = collateral / notional
     initial = (f"1/leverage = {initial_rate:.4g} at leverage {leverage:g}" if leverage is not None
                else f"collateral/notional = {initial_rate:.4g}")
