@@ -184,16 +184,17 @@ def check_margin_call_price(
         return _verdict(answer <= 0, statement, _entered(answer), "", "", explanation)
     tolerance = _tolerance(tolerance, 0.001 * expected)
     hints = []
-    if threshold != 0.4:
+    if threshold != 0.4 and balance / used > 0.4:  # a level above the one at entry has no price
         hints.append((margin_level_price(side, entry_price, size, balance, leverage, 0.4),
                       "That is where the margin level reaches 40 %, the automatic liquidation; the margin call "
                       f"comes first, at {percent(threshold, 0)}."))
-    if threshold != 0.8:
+    if threshold != 0.8 and balance / used > 0.8:
         hints.append((margin_level_price(side, entry_price, size, balance, leverage, 0.8),
                       "That is the 80 % margin call; this question asks for another level."))
-    hints.append((margin_level_price(side, entry_price, size, used, leverage, threshold),
-                  f"That counts only the used margin ({number(used)}) as equity: Kraken spot margin is "
-                  f"account-wide, so the whole balance of {number(balance)} backs the position."))
+    if threshold < 1:
+        hints.append((margin_level_price(side, entry_price, size, used, leverage, threshold),
+                      f"That counts only the used margin ({number(used)}) as equity: Kraken spot margin is "
+                      f"account-wide, so the whole balance of {number(balance)} backs the position."))
     hint = next((text for candidate, text in hints if _near(answer, candidate, tolerance)
                  and not _near(candidate, expected, tolerance)), "")
     statement = (f"the {side.value} reaches {level} (equity / used margin, {number(used)} at entry) at "

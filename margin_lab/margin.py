@@ -509,6 +509,12 @@ def margin_level_price(
         Long: EP + (threshold·Q·EP/L − balance)/Q. Short: (balance + Q·EP)/(Q·(1 + threshold/L)).
         ``None`` when the price would be <= 0.
 
+    Raises
+    ------
+    ValueError
+        A threshold outside (0, 10] (80 is a percentage), or at or above the margin level at
+        entry, balance / (Q·EP/L): the price would lie on the wrong side of the entry.
+
     References
     ----------
     Kraken support 203325763, 203053116, 203053156; REFERENCE.md §1 (Kraken margin-call
@@ -528,6 +534,10 @@ def margin_level_price(
     balance = require_positive("balance", balance)
     leverage = require_positive("leverage", leverage)
     threshold = require_margin_level("threshold", threshold)
+    at_entry = balance / (size * entry_price / leverage)
+    if threshold >= at_entry:
+        raise ValueError(f"threshold must be below the margin level at entry, balance / used margin = {at_entry:.4g}, "
+                         f"got {threshold!r}: the position would open at or past that level (a ratio: 0.8 = 80 %)")
     if side is Side.LONG:
         price = entry_price + (threshold * size * entry_price / leverage - balance) / size
     else:

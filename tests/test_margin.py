@@ -308,3 +308,13 @@ def test_every_formula_refuses_bad_input_with_a_value_error(call):
 def test_a_bankruptcy_price_needs_collateral_above_zero():
     with pytest.raises(ValueError, match="collateral must be a finite number > 0, got 0"):
         bankruptcy_price("long", entry_price=100, size=1, collateral=0)
+
+
+@pytest.mark.parametrize("side", ["long", "short"])
+def test_a_margin_level_threshold_at_or_above_the_level_at_entry_is_refused(side):
+    # used margin 4,000 on a 10,000 balance: 250 % at entry; a 300 % "call" would sit past the entry
+    with pytest.raises(ValueError, match=r"threshold must be below the margin level at entry, balance / used margin = "
+                                         r"2.5, got 3"):
+        margin_level_price(side, entry_price=20_000, size=1, balance=10_000, leverage=5, threshold=3)
+    below = margin_level_price(side, entry_price=20_000, size=1, balance=10_000, leverage=5, threshold=2.4)
+    assert (below < 20_000) if side == "long" else (below > 20_000)
