@@ -58,6 +58,13 @@ class Holding:
         """MM = notional·r − cum for the tier that notional falls in (REFERENCE.md §0)."""
         return self.schedule.margin(self.charged_notional(basis, price))
 
+    def requirement(self, basis: Basis, fee_rate: float, price: float | None = None) -> float:
+        """What the equity must exceed: MM plus the closing fee fee_rate·Q·P at ``price`` (default:
+        the mark) when the account charges one (REFERENCE.md §1, Gate; lesson 03)."""
+        if not fee_rate:
+            return self.maintenance(basis, price)
+        return self.maintenance(basis, price) + fee_rate * self.size * (self.mark if price is None else price)
+
     def rate(self, basis: Basis) -> float:
         return self.schedule.rate(self.charged_notional(basis))
 
@@ -98,11 +105,11 @@ def level(equity: float, requirement: float) -> float:
     return math.inf if equity >= 0 else -math.inf
 
 
-def pool(holdings, balance: float, basis: Basis) -> tuple[float, float, float]:
-    """Cross pool (equity, maintenance, initial margin): wallet + Σ uPnL, Σ MM, Σ IM."""
+def pool(holdings, balance: float, basis: Basis, fee_rate: float = 0.0) -> tuple[float, float, float]:
+    """Cross pool (equity, requirement, initial margin): wallet + Σ uPnL, Σ (MM + closing fee), Σ IM."""
     cross = [h for h in holdings if h.mode is MarginMode.CROSS]
     equity = balance + math.fsum([h.pnl() for h in cross])
-    maintenance = math.fsum([h.maintenance(basis) for h in cross])
+    maintenance = math.fsum([h.requirement(basis, fee_rate) for h in cross])
     initial = math.fsum([h.initial_margin for h in cross])
     return equity, maintenance, initial
 
@@ -160,13 +167,13 @@ def isolated_liquidation(holding: Holding, forfeited: bool) -> Closure:
 
 
 def cross_liquidation(
-    cross: list[Holding], balance: float, basis: Basis, *, oldest_first: bool, forfeited: bool
+    cross: list[Holding], balance: float, basis: Basis, *, oldest_first: bool, forfeited: bool, fee_rate: float = 0.0
 ) -> tuple[list[Closure], float]:
     """Settle a cross pool under maintenance; returns the closures and the wallet afterwards.
 
     ``oldest_first`` False ("all"): every cross position closes at its mark. True (Kraken spot
     FIFO): positions close oldest first until the pool is back at or above maintenance and the
-    wallet is not negative. Losses past the wallet are capped: the losing positions' realised
+    wallet is not negative (the requirement counting the closing fee at ``fee_rate``). Losses past the wallet are capped: the losing positions' realised
     losses shrink in proportion and the excess is the venue's (``insured``). Cushion forfeited:
     "all" forfeits whatever equity remains; oldest-first forfeits each closed position's own
     maintenance margin, as far as the wallet holds it.
@@ -189,7 +196,7 @@ def cross_liquidation(
     while remaining:
         if oldest_first and rows:
             equity = wallet + math.fsum(h.pnl() for h in remaining)
-            requirement = math.fsum(h.maintenance(basis) for h in remaining)
+            requirement = math.fsum(h.requirement(basis, fee_rate) for h in remaining)
             if wallet >= 0 and level(equity, requirement) >= 1:
                 break
         holding = remaining.pop(0)
@@ -222,11 +229,15 @@ def _entry(kind: str, symbol: str, amount: float, note: str, step: int) -> Ledge
     return LedgerEntry(kind, symbol, amount, note, step)
 
 
-def run_engine(positions: dict, balance: float, venue: Venue, basis: Basis, pool_warned: bool, step: int):
+def run_engine(positions: dict, balance: float, venue: Venue, basis: Basis, pool_warned: bool, step: int,
+               fee_rate: float = 0.0):
     """One pass of the liquidation engine over freshly marked positions (``Account.update``).
 
-    Isolated positions first, in opening order; then the cross pool. Returns the new balance,
-    positions, ledger entries, events and whether the pool's margin call is spent.
+    Isolated positions first, in opening order; then the cross pool. The margin level is equity
+    over the requirement, maintenance plus the closing fee at ``fee_rate`` (the account's taker
+    fee), so liquidation comes where :func:`margin_lab.margin.liquidation_price` with that
+    ``fee_rate`` puts it. Returns the new balance, positions, ledger entries, events and whether
+    the pool's margin call is spent.
     """
     positions = dict(positions)
     entries: list[LedgerEntry] = []
@@ -236,7 +247,7 @@ def run_engine(positions: dict, balance: float, venue: Venue, basis: Basis, pool
         if holding.is_cross:
             continue
         equity = holding.collateral + holding.pnl()
-        lvl = level(equity, holding.maintenance(basis))
+        lvl = level(equity, holding.requirement(basis, fee_rate))
         if lvl < 1:
             closure = isolated_liquidation(holding, venue.cushion_forfeited)
             del positions[symbol]
@@ -256,17 +267,18 @@ def run_engine(positions: dict, balance: float, venue: Venue, basis: Basis, pool
     cross = [h for h in positions.values() if h.is_cross]
     if not cross:
         return balance, positions, entries, events, False
-    equity, requirement, _ = pool(cross, balance, basis)
+    equity, requirement, _ = pool(cross, balance, basis, fee_rate)
     lvl = level(equity, requirement)
     if lvl < 1:
         closures, balance = cross_liquidation(cross, balance, basis, forfeited=venue.cushion_forfeited,
-                                              oldest_first=venue.cross_liquidation == "oldest_first")
+                                              oldest_first=venue.cross_liquidation == "oldest_first",
+                                              fee_rate=fee_rate)
         for closure in closures:
             del positions[closure.holding.symbol]
             entries.extend(_settlement(closure, step))
             events.append(_liquidation_event(closure, lvl, step, f"cross ({venue.cross_liquidation}): pool equity "
                                              f"{equity:,.2f} under maintenance {requirement:,.2f}"))
-        equity, requirement, _ = pool(positions.values(), balance, basis)
+        equity, requirement, _ = pool(positions.values(), balance, basis, fee_rate)
         return balance, positions, entries, events, level(equity, requirement) < warning
     if lvl >= warning:
         return balance, positions, entries, events, False

@@ -15,7 +15,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from ._checks import require_choice, require_leverage, require_positive, require_range, require_text
+from ._checks import (
+    require_choice,
+    require_leverage,
+    require_opens_before_liquidation,
+    require_positive,
+    require_range,
+    require_text,
+)
 from ._engine import Holding, level, pool
 from .ledger import TRANSFER, LedgerEntry
 from .margin import _bankruptcy_price_kernel, _positive_or_none
@@ -42,8 +49,13 @@ class Book:
     def free_balance(self, positions: dict | None = None) -> float:
         """min(balance, balance + Σ cross uPnL − Σ cross IM): what may leave the wallet."""
         held = self.positions if positions is None else positions
-        equity, _, initial = pool(held.values(), self.balance, self.basis)
+        equity, _, initial = pool(held.values(), self.balance, self.basis, self.fee_rate)
         return min(self.balance, equity - initial)
+
+    def requirement(self, found: Holding) -> float:
+        """What ``found``'s equity must exceed: its maintenance margin plus the closing fee this
+        account would charge at the mark (REFERENCE.md §1; lesson 03)."""
+        return found.requirement(self.basis, self.fee_rate)
 
 
 @dataclass(frozen=True)
@@ -71,13 +83,14 @@ def isolated(book: Book, symbol: object, action: str) -> Holding:
 
 def backing(book: Book, found: Holding, *, with_maintenance: bool) -> float | None:
     """M of REFERENCE.md §1: the collateral, or for cross the wallet + Σ other cross uPnL (− Σ other
-    cross MM for the liquidation price; Binance TMM₁, UPNL₁). None when a cross M is already <= 0."""
+    cross MM and closing fees for the liquidation price; Binance TMM₁, UPNL₁). None when a cross M
+    is already <= 0."""
     if not found.is_cross:
         return found.collateral
     others = [h for h in book.positions.values() if h.is_cross and h is not found]
     total = book.balance + math.fsum(h.pnl() for h in others)
     if with_maintenance:
-        total -= math.fsum(h.maintenance(book.basis) for h in others)
+        total -= math.fsum(book.requirement(h) for h in others)
     return total if total > 0 else None
 
 
@@ -91,7 +104,7 @@ def liquidation_prices(book: Book) -> dict[str, float | None]:
     maintenance computed once instead of once per other cross position (a replay records these
     at every step). ``math.fsum`` is exactly rounded, so each backing is the one
     :func:`backing` sums."""
-    cross = {s: (h.pnl(), h.maintenance(book.basis)) for s, h in book.positions.items() if h.is_cross}
+    cross = {s: (h.pnl(), book.requirement(h)) for s, h in book.positions.items() if h.is_cross}
     prices = {}
     for symbol, found in book.positions.items():
         collateral = found.collateral
@@ -107,7 +120,8 @@ def liquidation_prices(book: Book) -> dict[str, float | None]:
 def _price_backed_by(book: Book, found: Holding, collateral: float | None) -> float | None:
     if collateral is None:
         return found.mark
-    return _solve_tiered(found.side, found.entry_price, found.size, collateral, found.schedule, 0.0, book.basis)
+    return _solve_tiered(found.side, found.entry_price, found.size, collateral, found.schedule, book.fee_rate,
+                         book.basis)
 
 
 def bankruptcy_price(book: Book, found: Holding) -> float | None:
@@ -121,7 +135,7 @@ def bankruptcy_price(book: Book, found: Holding) -> float | None:
 def max_removable(book: Book, found: Holding) -> float:
     """Collateral >= 0, >= IM + any unrealised loss (with a leverage), level >= the warning level."""
     pnl = found.pnl()
-    limits = [found.collateral, found.collateral + pnl - book.venue.warning_level * found.maintenance(book.basis)]
+    limits = [found.collateral, found.collateral + pnl - book.venue.warning_level * book.requirement(found)]
     if found.leverage is not None:
         limits.append(found.collateral + min(pnl, 0.0) - found.initial_margin)
     return max(0.0, min(limits))
@@ -148,33 +162,34 @@ def open_position(book: Book, mode: MarginMode, symbol, side, size, entry_price,
     if not (venue.isolated_available if mode is _ISOLATED else venue.cross_available):
         raise ValueError(f"margin_mode {mode.value!r} is not available on {venue.name}")
     notional = size * entry_price
-    rate = schedule.rate(notional)
     fee_rows = [(book.fee_rate, "taker fee"), (venue.opening_fee_rate, "opening fee")]
     entries = [book.entry("fee", symbol, -r * notional, f"{label} {r:.4%} on {notional:,.2f}")
                for r, label in fee_rows if r]
     fees = math.fsum(-e.amount for e in entries)
     if mode is _ISOLATED:
         collateral = require_positive("collateral", collateral)
-        _check_isolated(book, notional, collateral, leverage, rate, fees)
+        _check_isolated(book, notional, collateral, leverage, schedule, fees)
         initial_rate = 1 / leverage if leverage is not None else collateral / notional
     else:
         collateral = 0.0
         initial_rate = 1 / (leverage if leverage is not None else venue.max_leverage)
-        _check_cross(book, size, notional, leverage, rate, fees)
+        _check_cross(book, size, notional, leverage, schedule, fees)
     new = Holding(symbol, side, size, entry_price, entry_price, mode, collateral, leverage, schedule, initial_rate,
                   opened_at)
     positions = {**book.positions, symbol: new}
     if mode is _ISOLATED:
         entries.append(book.entry(TRANSFER, symbol, collateral, f"wallet -> {symbol} collateral"))
     else:
-        equity, requirement, _ = pool(positions.values(), book.balance - fees, book.basis)
+        equity, requirement, _ = pool(positions.values(), book.balance - fees, book.basis, book.fee_rate)
         if level(equity, requirement) <= 1:
             raise ValueError(f"size {size!r} is too large: the cross pool's equity {equity:,.2f} would not exceed "
-                             f"its maintenance margin {requirement:,.2f}, so it would be liquidated at once")
+                             f"its maintenance margin{' and closing fees' if book.fee_rate else ''} "
+                             f"{requirement:,.2f}, so it would be liquidated at once (check that maintenance is a "
+                             f"fraction, 0.005 = 0.5 %)")
     return Change(book.balance - fees - collateral, positions, tuple(entries), new)
 
 
-def _check_isolated(book: Book, notional: float, collateral: float, leverage, rate: float, fees: float) -> None:
+def _check_isolated(book: Book, notional: float, collateral: float, leverage, schedule, fees: float) -> None:
     cap = book.venue.max_leverage
     if leverage is not None and collateral < notional / leverage * (1 - 1e-9):
         raise ValueError(f"collateral must be >= size·entry_price/leverage = {notional / leverage:,.2f} at leverage "
@@ -182,23 +197,24 @@ def _check_isolated(book: Book, notional: float, collateral: float, leverage, ra
     if leverage is None and notional / collateral > cap * (1 + 1e-9):
         raise ValueError(f"collateral must be >= {notional / cap:,.2f} (notional / the maximum leverage {cap:g} on "
                          f"{book.venue.name}), got {collateral!r}: an implied leverage of {notional / collateral:.4g}")
-    if rate >= collateral / notional:
-        raise ValueError(f"maintenance rate {rate:g} at the entry notional {notional:,.2f} must be below the initial "
-                         f"margin rate collateral/notional = {collateral / notional:.4g}: the position would be "
-                         f"liquidated at once (add collateral or lower the size)")
+    tier = schedule.tier(notional)
+    require_opens_before_liquidation(collateral=collateral, notional=notional, maintenance_rate=tier.rate,
+                                     maintenance_amount=tier.amount, fee_rate=book.fee_rate, blame="collateral")
     free = book.free_balance()
     if collateral + fees > free:
         raise ValueError(f"collateral must be <= the free balance {free:,.2f} minus fees {fees:,.2f} = "
                          f"{free - fees:,.2f}, got {collateral!r}")
 
 
-def _check_cross(book: Book, size: float, notional: float, leverage, rate: float, fees: float) -> None:
-    if leverage is not None and rate >= 1 / leverage:
-        raise ValueError(f"maintenance rate {rate:g} must be below the initial margin rate 1/leverage = "
-                         f"{1 / leverage:.4g} (lower the leverage)")
+def _check_cross(book: Book, size: float, notional: float, leverage, schedule, fees: float) -> None:
+    if leverage is not None:
+        tier = schedule.tier(notional)
+        require_opens_before_liquidation(collateral=notional / leverage, notional=notional, maintenance_rate=tier.rate,
+                                         maintenance_amount=tier.amount, fee_rate=book.fee_rate, blame="leverage",
+                                         leverage=leverage)
     if fees > book.balance:
         raise ValueError(f"size {size!r} costs {fees:,.2f} in fees, more than the wallet balance {book.balance:,.2f}")
-    equity, _, initial = pool(book.positions.values(), book.balance, book.basis)
+    equity, _, initial = pool(book.positions.values(), book.balance, book.basis, book.fee_rate)
     if leverage is not None and equity - initial < notional / leverage + fees:
         raise ValueError(f"size {size!r} needs notional/leverage + fees = {notional / leverage + fees:,.2f}, more "
                          f"than the free margin {equity - initial:,.2f} (lower the size or raise the leverage)")
@@ -313,7 +329,7 @@ def switch(book: Book, symbol, mode, collateral) -> Change:
         changed = replace(found, mode=_CROSS, collateral=0.0, warned=False, initial_rate=rate)
         positions[symbol] = changed
         balance = book.balance + found.collateral
-        equity, requirement, _ = pool(positions.values(), balance, book.basis)
+        equity, requirement, _ = pool(positions.values(), balance, book.basis, book.fee_rate)
         if level(equity, requirement) < 1:
             raise ValueError(f"mode: moving {symbol} into cross would leave the pool's equity {equity:,.2f} under its "
                              f"maintenance margin {requirement:,.2f}")
@@ -326,12 +342,13 @@ def switch(book: Book, symbol, mode, collateral) -> Change:
     free = book.free_balance(positions)
     if collateral > free:
         raise ValueError(f"collateral must be <= the free balance {free:,.2f}, got {collateral!r}")
-    least = found.maintenance(book.basis) - found.pnl()
+    least = book.requirement(found) - found.pnl()
     if collateral < least:
-        raise ValueError(f"collateral must be >= {least:,.2f} (maintenance minus unrealised P&L) or {symbol} would be "
+        raise ValueError(f"collateral must be >= {least:,.2f} (maintenance{' and closing fee' if book.fee_rate else ''}"
+                         f" minus unrealised P&L) or {symbol} would be "
                          f"liquidated at once, got {collateral!r}")
     balance = book.balance - collateral
-    equity, requirement, _ = pool(positions.values(), balance, book.basis)
+    equity, requirement, _ = pool(positions.values(), balance, book.basis, book.fee_rate)
     if level(equity, requirement) < 1:
         raise ValueError(f"collateral {collateral!r} would leave the cross pool's equity {equity:,.2f} under its "
                          f"maintenance margin {requirement:,.2f}")

@@ -19,10 +19,13 @@ Kraken spot 203053156, 206161568) come out of the collateral (isolated) or the w
 never more than they hold. ``switch_mode`` follows ``venue.can_switch_open_position`` (REFERENCE.md
 §2: Binance refuses with error −4048, BitMEX allows).
 
-Margin level = equity / maintenance margin (REFERENCE.md §1): an isolated position's equity is
-M + uPnL; the cross pool's is balance + Σ cross uPnL against Σ cross MM. MM = Q·P·r − cum at
-the mark (``Basis.MARK``: Binance, Hyperliquid) or Q·EP·r − cum on the entry value
-(``Basis.ENTRY``: Bybit USDT isolated, BitMEX examples). ``update()`` checks isolated positions in
+Margin level = equity / requirement (REFERENCE.md §1): an isolated position's equity is
+M + uPnL; the cross pool's is balance + Σ cross uPnL against Σ cross requirements. The
+requirement is the maintenance margin MM = Q·P·r − cum at the mark (``Basis.MARK``: Binance,
+Hyperliquid) or Q·EP·r − cum on the entry value (``Basis.ENTRY``: Bybit USDT isolated, BitMEX
+examples), plus the fee for closing at the mark, ``fee_rate``·Q·P, when the account charges a
+fee (Gate counts it in the rate; OKX's requirement is "maintenance margin plus fees"; taught in
+lessons/03_liquidation_mechanics.ipynb). With ``fee_rate=0`` it is the maintenance margin. ``update()`` checks isolated positions in
 opening order, then the cross pool: level < 1 liquidates; a level under ``venue.warning_level``
 emits one margin call per crossing, re-armed once the level is back at or above it. A gap from
 above the warning level to below 1 emits only the liquidation (REFERENCE.md §3: a gap can skip
@@ -37,10 +40,18 @@ the pool is back above maintenance. The wallet never goes below 0: a loss past i
 insurance fund, noted in the event's ``detail``, not in the trader's ledger. Isolated collateral
 is never touched by a cross liquidation (REFERENCE.md §3: "only the isolated amount is at risk").
 
-Liquidation price: REFERENCE.md §1 through :func:`margin_lab.tiers.tiered_liquidation_price`,
-with M = the collateral (isolated) or the wallet − Σ other cross MM + Σ other cross uPnL at their
-marks (cross; Binance TMM₁ and UPNL₁). It is the price at which ``update()`` liquidates when only
-that position's mark moves. Leverage gates opening only; it never moves a cross liquidation
+Liquidation price: REFERENCE.md §1 through :func:`margin_lab.tiers.tiered_liquidation_price`
+with the account's ``fee_rate`` (the same as :func:`margin_lab.margin.liquidation_price` with
+that ``fee_rate`` for one rate), and M = the collateral (isolated) or the wallet − Σ other cross
+requirements + Σ other cross uPnL at their marks (cross; Binance TMM₁ and UPNL₁). It is the
+price at which ``update()`` liquidates when only that position's mark moves.
+
+Leverage: a position's ``leverage`` is the one chosen at opening (the order form's setting: it
+sets the initial margin that ``remove_margin`` must leave). The snapshot an isolated position
+reports (:attr:`Account.positions`) gives what its collateral carries now, at the entry value:
+``leverage`` = Q·EP / collateral and ``initial_margin`` = the collateral, so ``add_margin``,
+``remove_margin``, funding and rollover show in both (math.inf once funding has taken it all).
+A cross position reports the leverage chosen (None if none) and Q·EP / that leverage. Leverage gates opening only; it never moves a cross liquidation
 price (REFERENCE.md §4; Hyperliquid docs).
 
 Taught in the lessons on isolated vs cross margin and where the money goes.
@@ -54,7 +65,7 @@ from dataclasses import replace
 
 from . import _engine as engine
 from . import _orders as orders
-from ._checks import require_choice, require_fraction, require_positive, require_range
+from ._checks import require_choice, require_fee_rate, require_positive, require_range
 from .ledger import LedgerEntry, ledger_summary, ledger_total, money_trail
 from .model import Basis, Event, MarginMode, Position, Side, Venue
 from .tiers import MaintenanceSchedule
@@ -76,7 +87,7 @@ def generic_venue(fee_rate: float = 0.0) -> Venue:
     >>> generic_venue(0.0005).taker_fee_rate, generic_venue().basis
     (0.0005, <Basis.MARK: 'mark'>)
     """
-    return replace(GENERIC, taker_fee_rate=require_fraction("fee_rate", fee_rate))
+    return replace(GENERIC, taker_fee_rate=require_fee_rate("fee_rate", fee_rate))
 
 
 class Account:
@@ -87,8 +98,10 @@ class Account:
     balance : float
         Opening wallet balance in quote currency, > 0 (recorded as a deposit).
     fee_rate : float
-        Taker fee as a fraction of the traded value (0.0005 = 0.05 %), in [0, 1), charged on
-        every open and close. A venue preset's ``taker_fee_rate`` is its published base rate,
+        Taker fee as a fraction of the traded value (0.0005 = 0.05 %), in [0, 0.01] (more is
+        refused as a percent typed as a fraction), charged on every open and close. The fee for
+        closing at the mark counts in every position's requirement, so it moves the liquidation
+        price and the trigger toward the entry (lesson 03). A venue preset's ``taker_fee_rate`` is its published base rate,
         for reference: it is not charged unless passed here
         (``Account(10_000, venue=v, fee_rate=v.taker_fee_rate)``), so a lesson can switch fees
         on and off without changing the venue's other rules.
@@ -111,7 +124,7 @@ class Account:
 
     def __init__(self, balance: float, *, fee_rate: float = 0.0, venue: Venue | None = None):
         balance = require_positive("balance", balance)
-        self._fee_rate = require_fraction("fee_rate", fee_rate)
+        self._fee_rate = require_fee_rate("fee_rate", fee_rate)
         if venue is None:
             venue = generic_venue(self._fee_rate)
         elif not isinstance(venue, Venue):
@@ -121,6 +134,8 @@ class Account:
                              f"got {venue.cross_liquidation!r}")
         require_range("venue.warning_level", venue.warning_level, 1.0, math.inf, hint="a ratio, 1.5 = 150 %")
         require_positive("venue.max_leverage", venue.max_leverage)
+        require_fee_rate("venue.opening_fee_rate", venue.opening_fee_rate)
+        require_fee_rate("venue.rollover_fee_rate", venue.rollover_fee_rate)
         self._venue = venue
         self._basis = require_choice("venue.basis", venue.basis, Basis)
         self._balance = balance
@@ -186,7 +201,7 @@ class Account:
         """Cross pool equity / Σ cross maintenance margin (ratio); None without cross positions."""
         if not any(h.is_cross for h in self._positions.values()):
             return None
-        equity, requirement, _ = engine.pool(self._positions.values(), self._balance, self._basis)
+        equity, requirement, _ = engine.pool(self._positions.values(), self._balance, self._basis, self._fee_rate)
         return engine.level(equity, requirement)
 
     def mark(self, symbol: str) -> float:
@@ -214,8 +229,17 @@ class Account:
         """Mark price of ``symbol`` at which ``update()`` liquidates it, the other marks fixed.
 
         REFERENCE.md §1 with M = the isolated collateral, or for cross the wallet − Σ other cross
-        MM + Σ other cross uPnL (Binance TMM₁, UPNL₁). None when no positive price can. When a
-        cross position's M is already <= 0 the pool is under water: the current mark.
+        requirements + Σ other cross uPnL (Binance TMM₁, UPNL₁), and the account's ``fee_rate``
+        counted in the requirement. None when no positive price can. When a cross position's M is
+        already <= 0 the pool is under water: the current mark.
+
+        A 10x long of 1 BTC at 20,000 with 2,000 collateral, 0.5 % maintenance at the mark and a
+        0.05 % taker fee liquidates at (20,000 − 2,000) / (1 − 0.0055) (lesson 03):
+
+        >>> fees = Account(10_000, fee_rate=0.0005)
+        >>> _ = fees.open_isolated("BTCUSDT", "long", 1, 20_000, collateral=2_000, maintenance=0.005)
+        >>> round(fees.liquidation_price("BTCUSDT"), 2)
+        18099.55
 
         Examples
         --------
@@ -263,8 +287,10 @@ class Account:
             Quote currency, > 0. With the fees, at most :attr:`free_balance`; at least
             size·entry_price/leverage, or size·entry_price/venue.max_leverage without a leverage.
         maintenance : float, MaintenanceSchedule or None
-            A rate (fraction) or a tiered schedule; None for the venue's own. The rate at the
-            entry notional must be below collateral/notional, else it would liquidate at once.
+            A rate (fraction) or a tiered schedule; None for the venue's own. The requirement at
+            entry, maintenance plus the closing fee, must stay below the collateral, else the
+            position would open at or past its own liquidation price (refused, naming
+            ``collateral``, with a hint at a percent typed as a fraction).
         leverage : float, optional
             In (0, venue.max_leverage].
 
@@ -301,12 +327,23 @@ class Account:
 
     def add_margin(self, symbol: str, amount: float) -> Position:
         """Move ``amount`` (> 0, at most :attr:`free_balance`) from the wallet into an isolated
-        position's collateral. Cross positions share the wallet: refused."""
+        position's collateral. Cross positions share the wallet: refused.
+
+        The position returned reports the leverage its collateral now carries, Q·EP / collateral
+        at the entry value, and that collateral as its initial margin:
+
+        >>> acct = Account(10_000)
+        >>> _ = acct.open_isolated("BTCUSDT", "long", 1, 20_000, collateral=2_000, maintenance=0.005, leverage=10)
+        >>> p = acct.add_margin("BTCUSDT", 2_000)
+        >>> p.leverage, p.initial_margin, round(p.liquidation_price, 2)
+        (5.0, 4000.0, 16080.4)
+        """
         return self._commit(orders.move_margin(self._book(), symbol, amount, self.free_balance, into=True))
 
     def remove_margin(self, symbol: str, amount: float) -> Position:
         """Move ``amount`` (> 0, at most :meth:`max_removable`) of an isolated position's
-        collateral back to the wallet. Cross positions share the wallet: refused."""
+        collateral back to the wallet. Cross positions share the wallet: refused. The position
+        returned reports its new leverage and margin, as for :meth:`add_margin`."""
         most = self.max_removable(symbol)
         return self._commit(orders.move_margin(self._book(), symbol, amount, most, into=False))
 
@@ -353,7 +390,7 @@ class Account:
         """
         positions = self._marked({} if prices is None else prices)
         balance, positions, entries, events, warned = engine.run_engine(
-            positions, self._balance, self._venue, self._basis, self._pool_warned, self._step + 1)
+            positions, self._balance, self._venue, self._basis, self._pool_warned, self._step + 1, self._fee_rate)
         self._step += 1
         self._events.extend(events)
         self._commit(orders.Change(balance, positions, tuple(entries)))
@@ -411,28 +448,34 @@ class Account:
     def _watch(self) -> dict[str, tuple[float, float, float | None, float]]:
         """Symbol -> (mark, margin level, liquidation price, collateral): what a replay records at
         every step, the values :attr:`positions` gives, without building the snapshots."""
-        prices = orders.liquidation_prices(self._book())
+        book = self._book()
+        prices = orders.liquidation_prices(book)
         cross_level = self.cross_margin_level
         return {
             symbol: (found.mark,
                      cross_level if found.is_cross else engine.level(found.collateral + found.pnl(),
-                                                                     found.maintenance(self._basis)),
+                                                                     book.requirement(found)),
                      prices[symbol], found.collateral)
             for symbol, found in self._positions.items()
         }
 
     def _snapshot(self, found: engine.Holding, cross_level: float | None = None) -> Position:
         pnl = found.pnl()
+        book = self._book()
         requirement = found.maintenance(self._basis)
         if found.is_cross:
             level = self.cross_margin_level if cross_level is None else cross_level
+            leverage, initial = found.leverage, found.initial_margin
         else:
-            level = engine.level(found.collateral + pnl, requirement)
+            level = engine.level(found.collateral + pnl, book.requirement(found))
+            # what the collateral carries now: add_margin, remove_margin, funding and rollover move it
+            leverage = found.size * found.entry_price / found.collateral if found.collateral > 0 else math.inf
+            initial = found.collateral
         return Position(
             symbol=found.symbol, side=found.side, size=found.size, entry_price=found.entry_price,
-            mark_price=found.mark, margin_mode=found.mode, collateral=found.collateral, leverage=found.leverage,
-            initial_margin=found.initial_margin, maintenance_margin=requirement,
+            mark_price=found.mark, margin_mode=found.mode, collateral=found.collateral, leverage=leverage,
+            initial_margin=initial, maintenance_margin=requirement,
             maintenance_rate=found.rate(self._basis), unrealized_pnl=pnl,
-            liquidation_price=orders.liquidation_price(self._book(), found), margin_level=level,
+            liquidation_price=orders.liquidation_price(book, found), margin_level=level,
             opened_at=found.opened_at,
         )

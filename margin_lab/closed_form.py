@@ -16,7 +16,8 @@ from __future__ import annotations
 import math
 
 from ._checks import require_choice, require_count, require_fraction, require_non_negative, require_number, require_positive, require_range
-from .margin import _liquidation_price_kernel, _require_rate_below_initial
+from ._checks import require_rate_below_initial
+from .margin import _liquidation_price_kernel
 from .model import Side
 
 __all__ = ["liquidation_probability_exact"]
@@ -46,7 +47,7 @@ def _single_position(side, leverage, maintenance_rate, annual_volatility, days, 
     side = require_choice("side", side, Side)
     leverage = require_range("leverage", leverage, 0.0, MAX_LEVERAGE, low_open=True)
     rate = require_fraction("maintenance_rate", maintenance_rate)
-    _require_rate_below_initial(rate, leverage)
+    require_rate_below_initial(rate, leverage)
     # Above 5 (500 % a year) it is almost surely a percentage typed as a number: refused, as in paths.
     volatility = require_range("annual_volatility", annual_volatility, 0.0, 5.0, hint="a fraction per year: 0.8 = 80 %")
     days = require_positive("days", days)

@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ._checks import require_choice, require_fraction, require_non_negative, require_number, require_positive
+from ._checks import require_fee_rate, require_rate_below_initial
 from .margin import (
-    _require_rate_below_initial,
     bankruptcy_price,
     initial_margin,
     liquidation_distance,
@@ -185,13 +185,9 @@ def check_liquidation_distance(
     side = require_choice("side", side, Side)
     leverage = require_positive("leverage", leverage)
     maintenance_rate = require_fraction("maintenance_rate", maintenance_rate)
-    fee_rate = require_fraction("fee_rate", fee_rate)
-    _require_rate_below_initial(maintenance_rate, leverage)
-    if maintenance_rate + fee_rate >= 1 / leverage:
-        raise ValueError(
-            f"fee_rate must be below 1/leverage − maintenance_rate = {1 / leverage - maintenance_rate:g}, "
-            f"got {fee_rate!r} (the position would open already liquidated)"
-        )
+    fee_rate = require_fee_rate("fee_rate", fee_rate)
+    require_rate_below_initial(maintenance_rate, leverage)
+    require_rate_below_initial(maintenance_rate, leverage, fee_rate, blame="fee_rate")
     entry, size = 100.0, 1.0
     collateral = initial_margin(size, entry, leverage)
     liquidation = liquidation_price(side, entry, size, collateral, maintenance_rate, fee_rate=fee_rate)

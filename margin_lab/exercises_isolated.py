@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ._checks import require_choice, require_fraction, require_non_negative, require_number, require_positive
+from ._checks import opens_before_liquidation, require_choice, require_fee_rate, require_fraction, require_non_negative, require_number, require_positive
 from .exercises import Feedback, _entered, _gap, _near, _tolerance, _verdict
 from .margin import bankruptcy_price, liquidation_distance, liquidation_price
 from .model import Basis, Side
@@ -70,7 +70,7 @@ def check_max_loss(
     answer = require_number("answer", answer, hint="an amount, e.g. 2010")
     collateral = require_positive("collateral", collateral)
     leverage = require_positive("leverage", leverage)
-    fee_rate = require_fraction("fee_rate", fee_rate)
+    fee_rate = require_fee_rate("fee_rate", fee_rate)
     balance = None if balance is None else require_positive("balance", balance)
     value = collateral * leverage
     fee = fee_rate * value
@@ -149,7 +149,8 @@ def check_liquidation_after_margin(
          "That is the bankruptcy price, where the new collateral is gone; liquidation comes earlier, at the "
          "maintenance margin."),
         (liquidation_price(side, entry_price, size, max(collateral - added, 1e-9), maintenance_rate, basis=basis)
-         if added < collateral else None,
+         if opens_before_liquidation(collateral=collateral - added, notional=size * entry_price,
+                                     maintenance_rate=maintenance_rate) else None,
          "That takes the margin away: adding margin moves the liquidation price away from the entry."),
         (liquidation_price(side.opposite, entry_price, size, after, maintenance_rate, basis=basis),
          f"That is where a {side.opposite.value} would be liquidated: check the direction."),

@@ -8,7 +8,7 @@ the answer matches one.
 
 from __future__ import annotations
 
-from ._checks import require_choice, require_non_negative, require_number, require_positive, require_range
+from ._checks import require_choice, require_fee_rate, require_non_negative, require_number, require_positive, require_range
 from .exercises import Feedback, _entered, _near
 from .margin import liquidation_price
 from .model import Side
@@ -86,7 +86,7 @@ def check_margin_to_add(
     collateral = require_positive("collateral", collateral)
     rate = require_range("maintenance_rate", maintenance_rate, 0, 1, high_open=True,
                          hint="a fraction, 0.005 = 0.5 %")
-    fee = require_range("fee_rate", fee_rate, 0, 1, high_open=True, hint="a fraction, 0.0005 = 0.05 %")
+    fee = require_fee_rate("fee_rate", fee_rate)
     move = require_range("move", move, 0, 1, low_open=True, high_open=True,
                          hint="a fraction of the entry price: 0.15 for 15 %")
     s = side.sign

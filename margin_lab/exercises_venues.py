@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._checks import require_choice, require_number, require_positive
+from ._checks import require_choice, require_margin_level, require_number, require_positive
 from .exercises import Feedback, _entered, _gap, _near, _tolerance, _verdict
 from .margin import margin_level_price
 from .model import Position, Side
@@ -175,7 +175,7 @@ def check_margin_call_price(
     size = require_positive("size", size)
     balance = require_positive("balance", balance)
     leverage = require_positive("leverage", leverage)
-    threshold = require_positive("threshold", threshold, hint="a margin level as a ratio, 0.8 = 80 %")
+    threshold = require_margin_level("threshold", threshold)
     expected = margin_level_price(side, entry_price, size, balance, leverage, threshold)
     used = size * entry_price / leverage
     level = f"a margin level of {percent(threshold, 0)}"
@@ -184,16 +184,17 @@ def check_margin_call_price(
         return _verdict(answer <= 0, statement, _entered(answer), "", "", explanation)
     tolerance = _tolerance(tolerance, 0.001 * expected)
     hints = []
-    if threshold != 0.4:
+    if threshold != 0.4 and balance / used > 0.4:  # a level above the one at entry has no price
         hints.append((margin_level_price(side, entry_price, size, balance, leverage, 0.4),
                       "That is where the margin level reaches 40 %, the automatic liquidation; the margin call "
                       f"comes first, at {percent(threshold, 0)}."))
-    if threshold != 0.8:
+    if threshold != 0.8 and balance / used > 0.8:
         hints.append((margin_level_price(side, entry_price, size, balance, leverage, 0.8),
                       "That is the 80 % margin call; this question asks for another level."))
-    hints.append((margin_level_price(side, entry_price, size, used, leverage, threshold),
-                  f"That counts only the used margin ({number(used)}) as equity: Kraken spot margin is "
-                  f"account-wide, so the whole balance of {number(balance)} backs the position."))
+    if threshold < 1:
+        hints.append((margin_level_price(side, entry_price, size, used, leverage, threshold),
+                      f"That counts only the used margin ({number(used)}) as equity: Kraken spot margin is "
+                      f"account-wide, so the whole balance of {number(balance)} backs the position."))
     hint = next((text for candidate, text in hints if _near(answer, candidate, tolerance)
                  and not _near(candidate, expected, tolerance)), "")
     statement = (f"the {side.value} reaches {level} (equity / used margin, {number(used)} at entry) at "

@@ -14,11 +14,13 @@ import math
 
 from ._checks import (
     require_choice,
+    require_fee_rate,
     require_fraction,
+    require_margin_level,
     require_non_negative,
     require_number,
+    require_opens_before_liquidation,
     require_positive,
-    require_range,
 )
 from .model import Basis, Side
 
@@ -351,8 +353,9 @@ def liquidation_price(
     maintenance_amount : float
         The tier's deduction ``cum`` in quote currency, >= 0.
     fee_rate : float
-        Taker fee rate charged on closing, a fraction in [0, 1); with ``basis="mark"`` it adds to
-        the rate (Gate's convention), so it pulls the liquidation price toward the entry.
+        Taker fee rate charged on closing, a fraction in [0, 0.01] (0.0005 = 0.05 %; more is taken
+        for a percent typed as a fraction); with ``basis="mark"`` it adds to the rate (Gate's
+        convention), so it pulls the liquidation price toward the entry.
     basis : "mark" or "entry"
         Charge maintenance on the value at the liquidation price (Binance, Hyperliquid) or on
         the entry value (Bybit USDT isolated, BitMEX examples).
@@ -367,7 +370,9 @@ def liquidation_price(
     ------
     ValueError, TypeError
         For an unknown side or basis, a non-positive size, price or collateral,
-        NaN/inf anywhere, rates outside [0, 1), or rate + fee >= 1.
+        NaN/inf anywhere, a rate outside [0, 1), a fee above 1 %, or a position that would open
+        at or past its own liquidation price: collateral at or below (r + fee)·Q·EP − cum, the
+        requirement at entry (usually a percent typed as a fraction, ``maintenance_rate=0.5``).
 
     Notes
     -----
@@ -407,6 +412,11 @@ def liquidation_price(
     >>> round(liquidation_price("long", 20_000, 1, 2_000, 0.005), 2)
     18090.45
 
+    A 0.05 % closing fee counted in the requirement moves it toward the entry (lesson 03):
+
+    >>> round(liquidation_price("long", 20_000, 1, 2_000, 0.005, fee_rate=0.0005), 2)
+    18099.55
+
     A 1x long cannot be liquidated by price:
 
     >>> liquidation_price("long", entry_price=100, size=1, collateral=100, maintenance_rate=0.01) is None
@@ -419,11 +429,13 @@ def liquidation_price(
     collateral = require_positive("collateral", collateral)
     rate = require_fraction("maintenance_rate", maintenance_rate)
     amount = require_non_negative("maintenance_amount", maintenance_amount)
-    fee = require_fraction("fee_rate", fee_rate)
+    fee = require_fee_rate("fee_rate", fee_rate)
     if rate + fee >= 1:
         raise ValueError(
             f"maintenance_rate + fee_rate must be < 1, got {rate!r} + {fee!r} (rates are fractions)"
         )
+    require_opens_before_liquidation(collateral=collateral, notional=size * entry_price, maintenance_rate=rate,
+                                     maintenance_amount=amount, fee_rate=fee, blame="collateral")
     price = _liquidation_price_kernel(
         side.sign, entry_price, size, collateral, rate, amount, fee, basis is Basis.ENTRY
     )
@@ -488,13 +500,20 @@ def margin_level_price(
     leverage : float
         In (0, 5] for Kraken spot margin.
     threshold : float
-        The margin level as a ratio: 0.8 for the margin call, 0.4 for automatic liquidation.
+        The margin level as a ratio in (0, 10]: 0.8 for the margin call, 0.4 for automatic
+        liquidation (80 is refused: a percentage).
 
     Returns
     -------
     float or None
         Long: EP + (threshold·Q·EP/L − balance)/Q. Short: (balance + Q·EP)/(Q·(1 + threshold/L)).
         ``None`` when the price would be <= 0.
+
+    Raises
+    ------
+    ValueError
+        A threshold outside (0, 10] (80 is a percentage), or at or above the margin level at
+        entry, balance / (Q·EP/L): the price would lie on the wrong side of the entry.
 
     References
     ----------
@@ -514,19 +533,14 @@ def margin_level_price(
     size = require_positive("size", size)
     balance = require_positive("balance", balance)
     leverage = require_positive("leverage", leverage)
-    threshold = require_positive("threshold", threshold, hint="a margin level as a ratio, 0.8 = 80 %")
+    threshold = require_margin_level("threshold", threshold)
+    at_entry = balance / (size * entry_price / leverage)
+    if threshold >= at_entry:
+        raise ValueError(f"threshold must be below the margin level at entry, balance / used margin = {at_entry:.4g}, "
+                         f"got {threshold!r}: the position would open at or past that level (a ratio: 0.8 = 80 %)")
     if side is Side.LONG:
         price = entry_price + (threshold * size * entry_price / leverage - balance) / size
     else:
         price = (balance + size * entry_price) / (size * (1 + threshold / leverage))
     return _positive_or_none(price)
 
-
-def _require_rate_below_initial(maintenance_rate: float, leverage: float) -> None:
-    """Maintenance rate must be strictly below the initial rate 1/L, else opening liquidates."""
-    initial_rate = 1.0 / leverage
-    if maintenance_rate >= initial_rate:
-        raise ValueError(
-            f"maintenance_rate must be below the initial margin rate 1/leverage = {initial_rate:g}, "
-            f"got {maintenance_rate!r} at leverage {leverage:g} (lower the leverage or the rate)"
-        )

@@ -24,7 +24,8 @@ import numpy as np
 from ._checks import require_choice, require_count, require_fraction, require_non_negative, require_number
 from ._checks import require_positive, require_range, require_text
 from .closed_form import DAYS_PER_YEAR, MAX_LEVERAGE, _first_passage, _log_barrier, _single_position, _step_count
-from .margin import _pnl_kernel, _require_rate_below_initial
+from ._checks import require_rate_below_initial
+from .margin import _pnl_kernel
 from .model import MarginMode, Side
 from .paths import _correlated_log_increments, _correlation_factor, _gbm_log_increments
 
@@ -183,7 +184,7 @@ class LegSpec:
         object.__setattr__(self, "side", require_choice("side", self.side, Side))
         leverage = require_range("leverage", self.leverage, 0.0, MAX_LEVERAGE, low_open=True)
         require_positive("collateral", self.collateral)
-        _require_rate_below_initial(require_fraction("maintenance_rate", self.maintenance_rate), leverage)
+        require_rate_below_initial(require_fraction("maintenance_rate", self.maintenance_rate), leverage)
         require_range("annual_volatility", self.annual_volatility, 0.0, 5.0, hint="a fraction: 0.6 = 60 % a year")
         require_number("annual_drift", self.annual_drift, hint="0.1 = 10 % a year")
 

@@ -8,11 +8,19 @@ import math
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from ._checks import require_choice, require_fraction, require_non_negative, require_positive
+from ._checks import (
+    require_choice,
+    require_fee_rate,
+    require_fraction,
+    require_margin_level,
+    require_non_negative,
+    require_opens_before_liquidation,
+    require_positive,
+)
 from .margin import _liquidation_price_kernel, _positive_or_none
 from .model import Basis, Side
 
-__all__ = ["Tier", "MaintenanceSchedule", "tiered_liquidation_price"]
+__all__ = ["Tier", "MaintenanceSchedule", "tiered_liquidation_price", "tiered_level_price"]
 
 
 @dataclass(frozen=True)
@@ -186,6 +194,10 @@ def tiered_liquidation_price(
 
     Returns ``None`` when no positive price liquidates the position.
 
+    Parameters as :func:`margin_lab.margin.liquidation_price`: collateral > 0, ``fee_rate`` in
+    [0, 1 %]; a position whose collateral is at or below the requirement of its entry tier plus
+    the closing fee would open at or past its liquidation price and is refused.
+
     References
     ----------
     Binance FAQ "How to calculate liquidation price of USDⓈ-M contracts" ("if the notional at
@@ -211,13 +223,72 @@ def tiered_liquidation_price(
     basis = require_choice("basis", basis, Basis)
     entry_price = require_positive("entry_price", entry_price)
     size = require_positive("size", size)
-    collateral = require_non_negative("collateral", collateral)
-    fee = require_fraction("fee_rate", fee_rate)
+    collateral = require_positive("collateral", collateral, hint="a position with no collateral is already bankrupt")
+    fee = require_fee_rate("fee_rate", fee_rate)
     if not isinstance(schedule, MaintenanceSchedule):
         raise TypeError(f"schedule must be a MaintenanceSchedule, got {schedule!r}")
     if schedule.tiers[-1].rate + fee >= 1:
         raise ValueError(f"fee_rate plus the top tier's rate must be < 1, got fee_rate={fee!r}")
+    entry_tier = schedule.tier(size * entry_price)
+    require_opens_before_liquidation(collateral=collateral, notional=size * entry_price, maintenance_rate=entry_tier.rate,
+                                     maintenance_amount=entry_tier.amount, fee_rate=fee, blame="collateral")
     return _solve_tiered(side, entry_price, size, collateral, schedule, fee, basis)
+
+
+def tiered_level_price(
+    side: str | Side,
+    entry_price: float,
+    size: float,
+    collateral: float,
+    schedule: MaintenanceSchedule,
+    level: float,
+    fee_rate: float = 0.0,
+    basis: str | Basis = "mark",
+) -> float | None:
+    """Price at which the margin level, equity / (maintenance + closing fee), reaches ``level``.
+
+    ``level`` 1 is the liquidation price; a venue's warning level (1.5 = 150 %) gives where its
+    margin call comes. Equity = level × requirement is the liquidation equation with every rate
+    and amount multiplied by ``level``, so it is solved by the same tier search. Unlike
+    :func:`tiered_liquidation_price` it does not refuse a position already below ``level`` at
+    entry: the price it returns then lies past the entry (the warning is on from the start).
+
+    Parameters
+    ----------
+    level : float
+        A margin level as a ratio in (0, 10] (1.5 = 150 %), with level × (top rate + fee) < 1.
+    Others as :func:`tiered_liquidation_price`.
+
+    References
+    ----------
+    REFERENCE.md §1 (liquidation price), §3 (the margin call before liquidation).
+
+    Examples
+    --------
+    A 10x long of 1 BTC at 20,000 with 0.5 % maintenance: the 150 % warning comes at
+    (20,000 − 2,000) / (1 − 1.5 × 0.005):
+
+    >>> round(tiered_level_price("long", 20_000, 1, 2_000, MaintenanceSchedule.fixed(0.005), 1.5), 2)
+    18136.02
+    """
+    side = require_choice("side", side, Side)
+    basis = require_choice("basis", basis, Basis)
+    entry_price = require_positive("entry_price", entry_price)
+    size = require_positive("size", size)
+    collateral = require_positive("collateral", collateral)
+    level = require_margin_level("level", level)
+    fee = require_fee_rate("fee_rate", fee_rate)
+    if not isinstance(schedule, MaintenanceSchedule):
+        raise TypeError(f"schedule must be a MaintenanceSchedule, got {schedule!r}")
+    if level * (schedule.tiers[-1].rate + fee) >= 1:
+        raise ValueError(f"level must be below 1 / (maintenance_rate + fee_rate) = "
+                         f"{1 / (schedule.tiers[-1].rate + fee):g}, got {level:g}")
+    if schedule.is_fixed:
+        tier = schedule.tiers[0]
+        scaled = MaintenanceSchedule.fixed(level * tier.rate, level * tier.amount)
+    else:  # the amounts follow from the scaled rates by the recursion
+        scaled = MaintenanceSchedule([(t.floor_notional, level * t.rate) for t in schedule.tiers])
+    return _solve_tiered(side, entry_price, size, collateral, scaled, level * fee, basis)
 
 
 def _solve_tiered(side: Side, entry_price: float, size: float, collateral: float, schedule: MaintenanceSchedule,

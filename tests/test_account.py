@@ -147,9 +147,9 @@ def test_funding_longs_pay_when_the_rate_is_positive_and_never_more_than_the_col
 
 
 def test_rollover_and_funding_never_take_the_wallet_below_zero():
-    costly = replace(generic_venue(), name="costly", rollover_fee_rate=0.05)
+    costly = replace(generic_venue(), name="costly", rollover_fee_rate=0.01)  # 1 %, the most accepted
     acct = Account(100, venue=costly)
-    acct.open_cross("X", "long", 30, 100, maintenance=0.001)  # entry value 3,000: a rollover of 150
+    acct.open_cross("X", "long", 300, 100, maintenance=0.001)  # entry value 30,000: a rollover of 300
     assert acct.charge_rollover("X") == pytest.approx(100)
     assert acct.balance == 0 and acct.ledger_summary()["rollover"] == pytest.approx(-100)
     assert acct.pay_funding("X", 0.01) == 0  # nothing left to pay with
@@ -446,3 +446,140 @@ def test_what_a_replay_records_is_what_the_positions_say(moves, isolated, tiered
     for symbol, position in positions.items():
         assert watched[symbol] == (position.mark_price, position.margin_level, position.liquidation_price,
                                    position.collateral)
+
+
+# ---- the closing fee in the requirement (issue 12, part 5) ----------------------------------
+
+
+def test_the_closing_fee_moves_the_account_liquidation_price_to_lesson_03s_number():
+    # Lesson 03: 10x long of 1 BTC at 20,000, 2,000 collateral, 0.5 % at the mark, 0.05 % fee.
+    # By hand: 2,000 + (P − 20,000) = (0.005 + 0.0005)·P  ->  P = 18,000 / 0.9945 = 18,099.55.
+    acct = Account(10_000, fee_rate=0.0005)
+    acct.open_isolated("BTCUSDT", "long", 1, 20_000, collateral=2_000, maintenance=0.005, leverage=10)
+    price = acct.liquidation_price("BTCUSDT")
+    assert price == pytest.approx(18_000 / 0.9945, rel=1e-12)
+    assert round(price, 2) == 18_099.55
+    assert acct.positions["BTCUSDT"].liquidation_price == price
+
+
+@settings(max_examples=200, deadline=None)
+@given(side=st.sampled_from(["long", "short"]), basis=st.sampled_from([Basis.MARK, Basis.ENTRY]),
+       leverage=st.floats(1.5, 100), rate_share=st.floats(0.0, 0.8), fee=st.sampled_from([0.0, 0.0005, 0.002, 0.01]))
+def test_the_account_liquidation_price_is_the_formula_with_the_fee_and_equity_meets_the_requirement_there(
+        side, basis, leverage, rate_share, fee):
+    notional = 20_000.0
+    collateral = notional / leverage
+    rate = rate_share * (1 / leverage - fee) if 1 / leverage > fee else 0.0
+    if collateral <= (rate + fee) * notional * (1 + 1e-9):
+        return  # refused at opening: tested below
+    acct = Account(10 * notional, fee_rate=fee, venue=replace(generic_venue(), basis=basis))
+    acct.open_isolated("X", side, 1, notional, collateral=collateral, maintenance=rate, leverage=leverage)
+    price = acct.liquidation_price("X")
+    expected = formula_liquidation_price(side, notional, 1, collateral, rate, fee_rate=fee, basis=basis)
+    assert price == pytest.approx(expected, rel=1e-12) if expected is not None else price is None
+    if price is None:
+        return
+    # first principles: equity M + s·Q·(P − EP) equals MM (at P or at the entry) + fee·Q·P
+    sign = 1 if side == "long" else -1
+    charged = price if basis is Basis.MARK else notional
+    assert collateral + sign * (price - notional) == pytest.approx(rate * charged + fee * price, abs=1e-6)
+
+
+@pytest.mark.parametrize("side, fee", [("long", 0.0005), ("short", 0.0005), ("long", 0.002), ("short", 0.0)])
+def test_the_account_liquidates_exactly_at_its_fee_inclusive_price(side, fee):
+    acct = Account(10_000, fee_rate=fee)
+    acct.open_isolated("BTCUSDT", side, 1, 20_000, collateral=2_000, maintenance=0.005, leverage=10)
+    price = formula_liquidation_price(side, 20_000, 1, 2_000, 0.005, fee_rate=fee)
+    safe, past = (price * (1 + 1e-7), price * (1 - 1e-7)) if side == "long" else (price * (1 - 1e-7), price * (1 + 1e-7))
+    assert "liquidation" not in [e.kind for e in acct.update({"BTCUSDT": safe})]
+    assert kinds(acct.update({"BTCUSDT": past})) == [("liquidation", "BTCUSDT")]
+
+
+def test_a_replay_liquidates_between_the_fee_free_and_the_fee_inclusive_price():
+    from margin_lab.replay import Leg, Portfolio, replay
+
+    # 18,095 lies between 18,090.45 (no fee) and 18,099.55 (the 0.05 % fee counted)
+    path = [20_000, 18_500, 18_100, 18_095, 18_500]
+    with_fee = replay(Portfolio(10_000, (Leg("BTCUSDT", "long", 1, 10),), fee_rate=0.0005), {"BTCUSDT": path})
+    without = replay(Portfolio(10_000, (Leg("BTCUSDT", "long", 1, 10),)), {"BTCUSDT": path})
+    assert with_fee.series("liquidation_price", "BTCUSDT")[0] == pytest.approx(18_000 / 0.9945)
+    assert [(r.step, e.kind) for r in with_fee.records for e in r.events if e.kind == "liquidation"] == [
+        (3, "liquidation")]
+    assert without.liquidated == ()
+
+
+def test_the_cross_pool_counts_the_closing_fee_like_an_isolated_position_with_the_whole_wallet():
+    # One cross position backed by the whole wallet is an isolated position with M = the wallet.
+    acct = Account(2_010, fee_rate=0.0005)
+    acct.open_cross("BTCUSDT", "long", 1, 20_000, maintenance=0.005, leverage=10)
+    expected = formula_liquidation_price("long", 20_000, 1, 2_000, 0.005, fee_rate=0.0005)  # 10 paid as fee
+    assert acct.liquidation_price("BTCUSDT") == pytest.approx(expected)
+    assert "liquidation" not in [e.kind for e in acct.update({"BTCUSDT": expected * (1 + 1e-7)})]
+    assert kinds(acct.update({"BTCUSDT": expected * (1 - 1e-7)})) == [("liquidation", "BTCUSDT")]
+
+
+def test_the_margin_level_is_one_at_the_liquidation_price_with_the_fee():
+    acct = Account(10_000, fee_rate=0.0005)
+    acct.open_isolated("BTCUSDT", "short", 1, 20_000, collateral=2_000, maintenance=0.005, leverage=10)
+    acct.set_marks({"BTCUSDT": acct.liquidation_price("BTCUSDT")})
+    assert acct.positions["BTCUSDT"].margin_level == pytest.approx(1.0)
+
+
+# ---- leverage and margin after add_margin / remove_margin ------------------------------------
+
+
+def test_add_and_remove_margin_report_the_leverage_the_collateral_now_carries():
+    acct = Account(10_000)
+    opened = acct.open_isolated("BTCUSDT", "long", 1, 20_000, collateral=2_000, maintenance=0.005, leverage=10)
+    assert (opened.leverage, opened.initial_margin) == (10, 2_000)
+    added = acct.add_margin("BTCUSDT", 2_000)
+    assert (added.leverage, added.initial_margin, added.collateral) == (5, 4_000, 4_000)  # 20,000 / 4,000
+    assert acct.positions["BTCUSDT"] == added
+    removed = acct.remove_margin("BTCUSDT", 1_500)
+    assert removed.leverage == pytest.approx(20_000 / 2_500) and removed.initial_margin == 2_500
+    # the leverage chosen at opening still bounds what may leave: down to its 2,000 initial margin
+    assert acct.max_removable("BTCUSDT") == pytest.approx(500)
+
+
+def test_collateral_above_the_leveraged_margin_reports_the_real_leverage():
+    acct = Account(10_000)
+    p = acct.open_isolated("BTCUSDT", "short", 1, 20_000, collateral=2_500, maintenance=0.005, leverage=10)
+    assert p.leverage == pytest.approx(8) and p.initial_margin == 2_500
+
+
+# ---- refused, and nothing changed (issue 12, part 4) ------------------------------------------
+
+
+@pytest.mark.parametrize("call, match", [
+    # maintenance 0.5 meant 0.5 %: 10,000 of requirement against 2,000 of collateral
+    (lambda a: a.open_isolated("NEW", "long", 1, 20_000, collateral=2_000, maintenance=0.5, leverage=10),
+     r"^collateral must be > the maintenance margin plus closing fee at entry 10,010.00, got 2000: the position would "
+     r"open at or past its own liquidation price \(add collateral, or check that maintenance_rate 0.5 and fee_rate "
+     r"0.0005 are fractions, 0.005 = 0.5 %\)$"),
+    (lambda a: a.open_isolated("NEW", "long", 1, 20_000, collateral=160, maintenance=0.0075),
+     r"collateral must be > the maintenance margin plus closing fee at entry 160.00, got 160:"),
+    (lambda a: a.open_cross("NEW", "short", 1, 20_000, maintenance=0.5, leverage=10),
+     r"^leverage must be in \(0, 1.998\) \(1/leverage above the maintenance rate plus the closing fee\), got 10"),
+    (lambda a: a.open_cross("NEW", "long", 1, 20_000, maintenance=50, leverage=10),
+     r"maintenance must be in \[0, 1\) as a fraction \(0.005 = 0.5 %\), got 50: a percent typed as a fraction"),
+])
+def test_a_position_that_would_open_past_its_liquidation_price_is_refused_and_nothing_changes(call, match):
+    acct = Account(100_000, fee_rate=0.0005)
+    acct.open_isolated("BTCUSDT", "long", 1, 20_000, collateral=2_000, maintenance=0.005, leverage=10)
+    acct.open_cross("ETHUSDT", "short", 10, 1_000, maintenance=0.01, leverage=20)
+    acct.update({"BTCUSDT": 19_500})
+    before = state(acct)
+    with pytest.raises(ValueError, match=match):
+        call(acct)
+    assert state(acct) == before
+
+
+@pytest.mark.parametrize("fee_rate", [0.05, 0.0101, 1.0])
+def test_an_account_fee_typed_as_a_percent_is_refused(fee_rate):
+    with pytest.raises(ValueError, match=rf"^fee_rate must be in \[0, 0.01\] as a fraction .*got {fee_rate!r}: a percent"):
+        Account(10_000, fee_rate=fee_rate)
+
+
+def test_a_venue_with_an_opening_fee_typed_as_a_percent_is_refused():
+    with pytest.raises(ValueError, match=r"venue.opening_fee_rate must be in \[0, 0.01\]"):
+        Account(10_000, venue=replace(generic_venue(), opening_fee_rate=0.02))

@@ -57,8 +57,10 @@ def test_every_check_refuses_a_nan_answer_by_name(check, arguments):
 def test_check_liquidation_distance_refuses_nan_and_impossible_settings():
     with pytest.raises(ValueError, match="answer_percent must be a finite number"):
         check_liquidation_distance(math.nan, "long", 20, 0.005)
-    with pytest.raises(ValueError, match="maintenance_rate must be below the initial margin rate"):
+    with pytest.raises(ValueError, match=r"maintenance_rate must be in \[0, 0.02\) \(below the initial margin rate"):
         check_liquidation_distance(1, "long", 50, 0.02)
+    with pytest.raises(ValueError, match=r"fee_rate must be in \[0, 0.01\].*a percent typed as a fraction"):
+        check_liquidation_distance(1, "long", 10, 0.005, fee_rate=0.05)
     with pytest.raises(ValueError, match="tolerance"):
         check_number(1, 1, tolerance=-1)
 
@@ -99,7 +101,7 @@ def test_ten_x_is_about_nine_and_a_half_percent_not_ten():
     fee_share=st.floats(0, 0.09),
 )
 def test_the_hand_derived_distance_passes_and_a_clear_miss_fails(side, leverage, rate_share, fee_share):
-    rate, fee = rate_share / leverage, fee_share / leverage
+    rate, fee = rate_share / leverage, min(fee_share / leverage, 0.01)  # fees above 1 % are refused
     k = rate + fee
     exact = 100 * (1 / leverage - k) / ((1 - k) if side == "long" else (1 + k))
     assert check_liquidation_distance(exact, side, leverage, rate, fee_rate=fee).correct

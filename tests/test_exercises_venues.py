@@ -133,7 +133,8 @@ def test_asking_for_the_liquidation_level_recognises_the_margin_call_instead():
     ({"answer": float("inf")}, "answer must be a finite number"),
     ({"side": "up"}, "side must be one of"),
     ({"balance": 0}, "balance must be a finite number > 0"),
-    ({"threshold": -0.8}, "threshold must be a finite number > 0"),
+    ({"threshold": -0.8}, r"threshold must be in \(0, 10\] as a margin level ratio"),
+    ({"threshold": 80}, r"threshold must be in \(0, 10\] .*got 80: a percent typed as a ratio\? 80 % is 0.8"),
 ])
 def test_bad_input_to_the_margin_call_check_is_refused_by_name(bad, match):
     arguments = {"answer": 13_200, "side": "long", "entry_price": 20_000, "size": 1, "balance": 10_000,

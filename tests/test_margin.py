@@ -212,7 +212,68 @@ def test_bad_input_to_liquidation_price_names_the_argument(argument, value, erro
 
 def test_a_rate_plus_fee_of_one_or_more_is_refused():
     with pytest.raises(ValueError, match="maintenance_rate \\+ fee_rate"):
-        liquidation_price(**{**GOOD, "maintenance_rate": 0.6}, fee_rate=0.5)
+        liquidation_price(**{**GOOD, "maintenance_rate": 0.995, "collateral": 30_000}, fee_rate=0.01)
+
+
+# --- a percent typed as a fraction (issue 12, part 4) -----------------------------------------
+
+PERCENT_HINT = "a percent typed as a fraction"
+
+
+def test_a_maintenance_rate_typed_as_a_percent_is_refused_not_priced_above_the_entry():
+    # 0.5 meant 0.5 %: at 10x it used to give 36,000 for a long entered at 20,000.
+    with pytest.raises(ValueError) as info:
+        liquidation_price("long", entry_price=20_000, size=1, collateral=2_000, maintenance_rate=0.5)
+    message = str(info.value)
+    assert message.startswith("collateral must be > the maintenance margin at entry 10,000.00, got 2000")
+    assert "check that maintenance_rate 0.5 is a fraction, 0.005 = 0.5 %" in message
+
+
+def test_an_entry_basis_long_with_too_little_collateral_is_refused_not_priced_above_the_entry():
+    # 50 of collateral against a 100 requirement at entry used to give 20,050.
+    with pytest.raises(ValueError, match="collateral must be > the maintenance margin at entry 100.00, got 50"):
+        liquidation_price("long", entry_price=20_000, size=1, collateral=50, maintenance_rate=0.005, basis="entry")
+
+
+def test_collateral_exactly_at_the_requirement_with_the_fee_is_refused():
+    # (0.005 + 0.0005) · 20,000 = 110: opening there is opening at the liquidation price.
+    with pytest.raises(ValueError, match="plus closing fee at entry 110.00, got 110"):
+        liquidation_price("short", entry_price=20_000, size=1, collateral=110, maintenance_rate=0.005,
+                          fee_rate=0.0005)
+    assert liquidation_price("short", entry_price=20_000, size=1, collateral=111, maintenance_rate=0.005,
+                             fee_rate=0.0005) > 20_000
+
+
+@pytest.mark.parametrize("fee_rate", [0.05, 0.011, 1.5])
+def test_a_fee_above_one_percent_is_refused_with_the_percent_hint(fee_rate):
+    with pytest.raises(ValueError) as info:
+        liquidation_price(**GOOD, fee_rate=fee_rate)
+    message = str(info.value)
+    assert message.startswith(f"fee_rate must be in [0, 0.01] as a fraction (0.0005 = 0.05 %")
+    assert f"got {fee_rate!r}: {PERCENT_HINT}? {fee_rate:g} % is {fee_rate / 100:g}" in message
+
+
+def test_a_fee_of_exactly_one_percent_is_accepted():
+    assert liquidation_price("long", 20_000, 1, 2_000, 0.005, fee_rate=0.01) == pytest.approx(18_000 / 0.985)
+
+
+def test_a_maintenance_rate_of_fifty_gets_the_style_message():
+    with pytest.raises(ValueError, match=r"^maintenance_rate must be in \[0, 1\) as a fraction \(0.005 = 0.5 %\), "
+                                         r"got 50: a percent typed as a fraction\? 50 % is 0.5$"):
+        liquidation_price(**{**GOOD, "maintenance_rate": 50})
+
+
+@pytest.mark.parametrize("threshold", [80, 40, 10.5])
+def test_a_margin_level_threshold_typed_as_a_percent_is_refused(threshold):
+    # threshold=80 used to give 330,000 for a long entered at 20,000
+    with pytest.raises(ValueError, match=rf"threshold must be in \(0, 10\] as a margin level ratio \(0.8 = 80 %\), "
+                                         rf"got {threshold!r}: a percent typed as a ratio\?"):
+        margin_level_price("long", entry_price=20_000, size=1, balance=10_000, leverage=5, threshold=threshold)
+
+
+def test_a_margin_level_threshold_as_a_ratio_still_prices():
+    # Kraken's 40 % liquidation level: equity 1,600 = 10,000 + (P − 20,000) -> 11,600
+    assert margin_level_price("long", 20_000, 1, 10_000, 5, threshold=0.4) == pytest.approx(11_600)
 
 
 def test_a_bool_is_not_a_number():
@@ -247,3 +308,13 @@ def test_every_formula_refuses_bad_input_with_a_value_error(call):
 def test_a_bankruptcy_price_needs_collateral_above_zero():
     with pytest.raises(ValueError, match="collateral must be a finite number > 0, got 0"):
         bankruptcy_price("long", entry_price=100, size=1, collateral=0)
+
+
+@pytest.mark.parametrize("side", ["long", "short"])
+def test_a_margin_level_threshold_at_or_above_the_level_at_entry_is_refused(side):
+    # used margin 4,000 on a 10,000 balance: 250 % at entry; a 300 % "call" would sit past the entry
+    with pytest.raises(ValueError, match=r"threshold must be below the margin level at entry, balance / used margin = "
+                                         r"2.5, got 3"):
+        margin_level_price(side, entry_price=20_000, size=1, balance=10_000, leverage=5, threshold=3)
+    below = margin_level_price(side, entry_price=20_000, size=1, balance=10_000, leverage=5, threshold=2.4)
+    assert (below < 20_000) if side == "long" else (below > 20_000)

@@ -198,7 +198,7 @@ def test_equity_curve_summary_states_the_reference_example():
 
 
 def test_equity_curve_refuses_a_maintenance_rate_at_the_initial_margin_rate():
-    with pytest.raises(ValueError, match="maintenance_rate must be below the initial margin rate"):
+    with pytest.raises(ValueError, match=r"maintenance_rate must be in \[0, [0-9.]+\) \(below the initial margin rate"):
         equity_curve("long", leverage=50, mark_price=20_000, maintenance_rate=0.02)
     with pytest.raises(ValueError, match="mark_price"):
         equity_curve("long", leverage=5, mark_price=math.nan)
@@ -258,7 +258,7 @@ def test_allocation_figure_shows_the_wallet_split():
 )
 def test_liquidation_distance_matches_the_closed_form_with_fees(side, leverage, rate_share, fee_share):
     # Mark basis: long (1/L − r − f)/(1 − r − f), short (1/L − r − f)/(1 + r + f).
-    rate, fee = rate_share / leverage, fee_share / leverage
+    rate, fee = rate_share / leverage, min(fee_share / leverage, 0.01)  # fees above 1 % are refused
     path = liquidation_path(side, leverage=leverage, maintenance_rate=rate, fee_rate=fee)
     k = rate + fee
     expected = (1 / leverage - k) / (1 - k) if side == "long" else (1 / leverage - k) / (1 + k)
@@ -321,9 +321,11 @@ def test_the_short_path_mirrors_the_long_path():
 
 
 def test_liquidation_path_refuses_rates_that_liquidate_at_opening():
-    with pytest.raises(ValueError, match="below 1/leverage"):
+    with pytest.raises(ValueError, match=r"maintenance_rate must be in \[0, 0.1\) \(below the initial margin rate "
+                                         r"1/leverage = 0.1 at leverage 10\), got 0.1: the position would open at"):
         liquidation_path("long", leverage=10, maintenance_rate=0.1)
-    with pytest.raises(ValueError, match="below 1/leverage"):
+    with pytest.raises(ValueError, match=r"maintenance_rate must be in \[0, 0.09\) \(below .* minus the closing fee "
+                                         r"0.01\), got 0.09"):
         liquidation_path("long", leverage=10, maintenance_rate=0.09, fee_rate=0.01)
 
 

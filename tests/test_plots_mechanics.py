@@ -49,7 +49,7 @@ def _closed_form_distance(side: str, leverage: float, rate: float, fee: float = 
        fee_share=st.floats(0, 0.3))
 def test_distance_table_matches_the_closed_form_and_stays_below_one_over_leverage(side, leverage, rate_share,
                                                                                   fee_share):
-    rate, fee = rate_share / leverage, fee_share / leverage
+    rate, fee = rate_share / leverage, min(fee_share / leverage, 0.01)  # fees above 1 % are refused
     table = liquidation_distances([leverage], side=side, maintenance_rate=rate, fee_rate=fee)
     expected = _closed_form_distance(side, leverage, rate, fee)
     assert table.distances[0] == pytest.approx(expected, rel=1e-9, abs=1e-12)
@@ -72,7 +72,7 @@ def test_distance_table_shows_none_for_a_long_that_no_price_liquidates():
 
 
 def test_distance_table_refuses_a_leverage_that_opens_liquidated_and_bad_lists():
-    with pytest.raises(ValueError, match=r"leverages\[1\] must be below 1 / \(maintenance_rate \+ fee_rate\)"):
+    with pytest.raises(ValueError, match=r"leverages\[1\] must be in \(0, 200\) \(1/leverage above the maintenance rate\), got 250"):
         liquidation_distances([10, 250], maintenance_rate=0.005)
     with pytest.raises(TypeError, match="leverages must be a non-empty list"):
         liquidation_distances("10")
@@ -123,7 +123,7 @@ def test_a_wick_longer_than_the_averaging_window_drags_the_mark_through():
 
 
 def test_mark_vs_last_refuses_bad_input_by_name():
-    with pytest.raises(ValueError, match="maintenance_rate must be below 1/leverage"):
+    with pytest.raises(ValueError, match=r"maintenance_rate must be in \[0, 0.02\) \(below the initial margin rate 1/leverage = 0.02"):
         mark_vs_last(leverage=50, maintenance_rate=0.02)
     with pytest.raises(ValueError, match="wick_start must be"):
         mark_vs_last(wick_start=60)
@@ -183,7 +183,8 @@ def test_funding_alone_liquidates_on_the_payment_the_account_engine_liquidates()
 def test_cost_drift_refuses_bad_rates_by_name():
     with pytest.raises(ValueError, match="funding_rate must be"):
         cost_drift(funding_rate=1.5)
-    with pytest.raises(ValueError, match="leverage must be below"):
+    with pytest.raises(ValueError, match=r"leverage must be in \(0, 142.9\) \(1/leverage above the maintenance rate plus "
+                                         r"the closing fee\), got 150"):
         cost_drift(leverage=150, maintenance_rate=0.005, fee_rate=0.002)
     with pytest.raises(ValueError, match="days must cover at least one funding interval"):
         cost_drift(days=0.2)
@@ -235,7 +236,8 @@ def test_a_bigger_position_at_the_same_leverage_is_never_liquidated_further_away
 
 
 def test_tier_ladder_refuses_a_leverage_the_top_bracket_cannot_carry():
-    with pytest.raises(ValueError, match=r"leverage must be below .* for sizes\[3\] = 100"):
+    with pytest.raises(ValueError, match=r"leverage for sizes\[3\] = 100 must be in \(0, 8.989\) .*got 10: the position "
+                                         r"would open at or past its own liquidation price"):
         tier_ladder(sizes=[1, 6, 30, 100], leverage=10)
     with pytest.raises(TypeError, match="schedule must be a MaintenanceSchedule"):
         tier_ladder(0.01)

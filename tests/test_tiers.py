@@ -4,7 +4,7 @@ liquidation price checked against the defining equation equity = schedule.margin
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from margin_lab import MaintenanceSchedule, liquidation_price, position_equity, tiered_liquidation_price
@@ -48,6 +48,7 @@ def test_a_fixed_schedule_gives_the_plain_formula():
 def test_the_tiered_liquidation_price_solves_equity_equals_its_own_tier_margin(side, size, leverage):
     entry = 1_000.0
     collateral = size * entry / leverage
+    assume(collateral > ADA_BUSD.margin(size * entry))  # else refused: it would open past its liquidation price
     price = tiered_liquidation_price(side, entry, size, collateral, ADA_BUSD)
     if price is None:
         assert side == "long"
@@ -99,3 +100,27 @@ def test_margin_of_a_fixed_schedule_is_notional_times_rate_minus_amount():
     assert schedule.margin(20_000.0) == pytest.approx(150.0)
     assert schedule.margin(20_000) == pytest.approx(150.0)  # an int takes the checked path
     assert schedule.margin(1_000.0) == 0.0  # never below 0
+
+
+def test_a_position_opening_under_its_entry_tier_requirement_is_refused_by_collateral():
+    # 581 ADA-notional units of 1,000 at 19x: the 10 % tier asks 58,100 − 27,500 = 30,600 of the
+    # 30,578.95 collateral, so the position would open past its own liquidation price.
+    with pytest.raises(ValueError, match=r"collateral must be > the maintenance margin at entry 30,600.00, got 30578.9"):
+        tiered_liquidation_price("long", 1_000, 581, 581_000 / 19, ADA_BUSD)
+
+
+@pytest.mark.parametrize("collateral", [0, 0.0, -1])
+def test_tiered_liquidation_price_refuses_no_collateral(collateral):
+    with pytest.raises(ValueError, match=f"collateral must be a finite number > 0, got {collateral!r}"):
+        tiered_liquidation_price("long", 20_000, 1, collateral, ADA_BUSD)
+
+
+def test_tiered_liquidation_price_refuses_a_fee_typed_as_a_percent():
+    with pytest.raises(ValueError, match=r"fee_rate must be in \[0, 0.01\].*got 0.05: a percent typed as a fraction"):
+        tiered_liquidation_price("long", 20_000, 1, 2_000, ADA_BUSD, fee_rate=0.05)
+
+
+def test_tiered_and_plain_prices_agree_with_a_closing_fee():
+    fixed = MaintenanceSchedule.fixed(0.005)
+    assert tiered_liquidation_price("long", 20_000, 1, 2_000, fixed, fee_rate=0.0005) == pytest.approx(
+        liquidation_price("long", 20_000, 1, 2_000, 0.005, fee_rate=0.0005))

@@ -186,7 +186,7 @@ def test_leverage_explorer_shows_a_refused_combination_in_the_status_line():
     explorer = leverage_explorer(leverage=10, maintenance_rate=0.02, max_leverage=100)
     shown, result = _png(explorer), explorer.result
     explorer.set(leverage=60)  # 2 % maintenance is above 1/60
-    assert "maintenance_rate must be below the initial margin rate" in explorer.status_text
+    assert "maintenance_rate must be in [0, 0.01667) (below the initial margin rate" in explorer.status_text
     assert _png(explorer) == shown and explorer.result is result
     explorer.set(leverage=40)
     assert explorer.status_text == "" and explorer.result.leverage == 40
@@ -276,7 +276,7 @@ def test_a_refused_liquidation_setting_shows_in_the_status_line(liquidation):
     liquidation.set(venue="custom", side="long", leverage=10, maintenance_rate=0.005, fee_rate=0.0, basis="mark")
     shown = _png(liquidation)
     liquidation.set(maintenance_rate=0.15)  # above 1/leverage = 10 %
-    assert "below 1/leverage = 0.1" in liquidation.status_text
+    assert "below the initial margin rate 1/leverage = 0.1 at leverage 10" in liquidation.status_text
     assert _png(liquidation) == shown
     liquidation.set(maintenance_rate=0.005, venue="hyperliquid", leverage=50)
     assert "leverage must be in (0, 40]" in liquidation.status_text  # BTC's maximum on Hyperliquid
@@ -375,3 +375,45 @@ def test_an_explorer_keeps_its_first_layout_when_a_control_moves():
     assert first and explorer._positions == first
     png = base64.b64decode(explorer.output.outputs[0]["data"]["image/png"])
     assert png.startswith(b"\x89PNG") and explorer.figure_info().title
+
+
+# ---- factory arguments refused by name (issue 12, part 4) -------------------------------------
+
+
+def _factories():
+    from margin_lab import widgets
+
+    return {
+        "leverage_explorer": widgets.leverage_explorer,
+        "isolated_setup_explorer": widgets.isolated_setup_explorer,
+        "liquidation_explorer": widgets.liquidation_explorer,
+        "cross_explorer": widgets.cross_explorer,
+        "mode_choice_explorer": widgets.mode_choice_explorer,
+        "position_manager_explorer": widgets.position_manager_explorer,
+        "venue_explorer": widgets.venue_explorer,
+        "portfolio_planner_explorer": widgets.portfolio_planner_explorer,
+    }
+
+
+@pytest.mark.parametrize("factory, argument, value, kind", [
+    ("leverage_explorer", "leverage", "10", "a real number"),  # used to fail with "'<=' not supported"
+    ("leverage_explorer", "mark_price", None, "a real number"),
+    ("leverage_explorer", "side", 1, "a string"),
+    ("isolated_setup_explorer", "collateral", "2000", "a real number"),
+    ("liquidation_explorer", "maintenance_rate", [0.005], "a real number"),
+    ("liquidation_explorer", "venue", None, "a string"),
+    ("cross_explorer", "margin", "2k", "a real number"),
+    ("mode_choice_explorer", "days", "30", "a real number"),
+    ("position_manager_explorer", "funding_rate", "0.01%", "a real number"),
+    ("venue_explorer", "size", True, "a real number"),
+    ("portfolio_planner_explorer", "budget", "1500", "a real number"),
+])
+def test_a_widget_factory_refuses_a_wrong_type_by_argument_name(factory, argument, value, kind):
+    with pytest.raises(TypeError, match=rf"^{argument} must be {kind}, got {value!r}".replace("[", r"\[").replace("]", r"\]")):
+        _factories()[factory](**{argument: value})
+
+
+@pytest.mark.parametrize("factory", ["isolated_setup_explorer", "liquidation_explorer"])
+def test_a_widget_fee_typed_as_a_percent_is_refused_with_the_hint(factory):
+    with pytest.raises(ValueError, match=r"^fee_rate must be in \[0, 0.01\] .*got 0.05: a percent typed as a fraction"):
+        _factories()[factory](fee_rate=0.05)

@@ -165,7 +165,7 @@ def test_bad_plans_are_refused_naming_the_argument():
         managed_position(reduce_day=61)
     with pytest.raises(ValueError, match="leverage must be in"):
         managed_position(leverage=200)
-    with pytest.raises(ValueError, match="maintenance_rate must be below"):
+    with pytest.raises(ValueError, match=r"maintenance_rate must be in \[0, 0.02\) \(below the initial margin rate"):
         managed_position(leverage=50, maintenance_rate=0.03)
     with pytest.raises(ValueError, match="funding_rate must be in"):
         managed_position(funding_rate=0.05)

@@ -18,7 +18,7 @@ import numpy as np
 
 from .._checks import require_choice, require_count, require_fraction, require_positive, require_range
 from ..closed_form import liquidation_probability_exact
-from ..margin import _require_rate_below_initial
+from .._checks import require_rate_below_initial
 from ..model import Side
 from ..simulate import liquidation_probability
 from ._format import percent
@@ -157,7 +157,7 @@ def liquidation_curve(
     days = _whole_days(days)
     maintenance_rate = require_fraction("maintenance_rate", maintenance_rate)
     max_leverage = require_range("max_leverage", max_leverage, 1.0, 1000.0, low_open=True)
-    _require_rate_below_initial(maintenance_rate, max_leverage)
+    require_rate_below_initial(maintenance_rate, max_leverage)
     points = require_count("points", points, minimum=2)
     checks = tuple(require_range("check_leverages", x, 0.0, max_leverage, low_open=True) for x in check_leverages)
     paths = require_count("paths", paths)

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._checks import require_choice, require_count, require_positive, require_range, require_text
+from .._checks import require_rate_below_initial
 from ..margin import (
     _pnl_kernel,
-    _require_rate_below_initial,
     initial_margin,
     liquidation_distance,
     liquidation_price,
@@ -210,7 +210,7 @@ def leverage_table(
     if len(set(checked)) != len(checked):
         raise ValueError(f"leverages must all be different, got {list(leverages)!r}")
     for value in checked:
-        _require_rate_below_initial(rate, value)
+        require_rate_below_initial(rate, value)
 
     pnl = unrealized_pnl(side, size, entry_price, mark_price)
     requirement = maintenance_margin(size, mark_price, rate)
@@ -352,7 +352,7 @@ def margin_conventions(
     size = require_positive("size", size)
     rate = require_range("maintenance_rate", maintenance_rate, 0, 1, low_open=True, high_open=True,
                          hint="a fraction, 0.005 = 0.5 %")
-    _require_rate_below_initial(rate, leverage)
+    require_rate_below_initial(rate, leverage)
     at_entry = rate * leverage  # MM / IM when the mark is at the entry
     shown = require_range("margin_ratio", margin_ratio, at_entry, 1, low_open=True,
                           hint=f"a fraction above {at_entry:g}, the ratio at entry: 0.8 for 80 %; 1 is liquidation")

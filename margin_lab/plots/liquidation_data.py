@@ -16,8 +16,10 @@ import numpy as np
 from .._checks import (
     require_choice,
     require_count,
+    require_fee_rate,
     require_fraction,
     require_leverage,
+    require_opens_before_liquidation,
     require_positive,
     require_range,
     require_text,
@@ -25,7 +27,7 @@ from .._checks import (
 from ..margin import bankruptcy_price, initial_margin
 from ..margin import liquidation_distance as _distance
 from ..model import Basis, Side, Venue
-from ..tiers import MaintenanceSchedule, tiered_liquidation_price
+from ..tiers import MaintenanceSchedule, tiered_level_price, tiered_liquidation_price
 from ..venues import maintenance_for
 from ..venues import venue as _preset
 from ._format import amount, number, percent, price, quantity
@@ -161,13 +163,6 @@ class LiquidationPath:
         return "\n".join(lines)
 
 
-def _scaled(schedule: MaintenanceSchedule, factor: float) -> MaintenanceSchedule:
-    if schedule.is_fixed:
-        tier = schedule.tiers[0]
-        return MaintenanceSchedule.fixed(factor * tier.rate, factor * tier.amount)
-    return MaintenanceSchedule([(t.floor_notional, factor * t.rate) for t in schedule.tiers])
-
-
 def _first_day(times: np.ndarray, prices: np.ndarray, sign: int, level: float | None) -> float | None:
     if level is None:
         return None
@@ -246,7 +241,7 @@ def liquidation_path(
     side = require_choice("side", side, Side)
     entry_price = require_positive("entry_price", entry_price)
     size = require_positive("size", size)
-    fee = require_fraction("fee_rate", fee_rate)
+    fee = require_fee_rate("fee_rate", fee_rate)
     if venue is not None:
         preset = _preset(venue)
         leverage = require_leverage(leverage, preset.max_leverage, hint=f"{preset.name}'s maximum")
@@ -264,21 +259,15 @@ def liquidation_path(
     collateral = initial_margin(size, entry_price, leverage)
     opening_value = size * entry_price
     entry_tier = schedule.tier(opening_value)
-    if schedule.margin(opening_value) + fee * opening_value >= collateral:
-        raise ValueError(
-            f"maintenance_rate + fee_rate must be below 1/leverage = {1 / leverage:g}, got "
-            f"{entry_tier.rate:g} + {fee:g} at leverage {leverage:g}: the position would open already "
-            "liquidated (lower the leverage or the rates)"
-        )
+    require_opens_before_liquidation(collateral=collateral, notional=opening_value, maintenance_rate=entry_tier.rate,
+                                     maintenance_amount=entry_tier.amount, fee_rate=fee, leverage=leverage)
     top = schedule.tiers[-1].rate + fee
     if warning_level * top >= 1:
         raise ValueError(
             f"warning_level must be below 1 / (maintenance_rate + fee_rate) = {1 / top:g}, got {warning_level:g}"
         )
     liquidation = tiered_liquidation_price(side, entry_price, size, collateral, schedule, fee, basis)
-    warning = tiered_liquidation_price(
-        side, entry_price, size, collateral, _scaled(schedule, warning_level), warning_level * fee, basis
-    )
+    warning = tiered_level_price(side, entry_price, size, collateral, schedule, warning_level, fee, basis)
     times, prices = stylised_path(side, entry_price, depth, days, steps_per_day=24)
     tier = entry_tier if liquidation is None or basis is Basis.ENTRY else schedule.tier(size * liquidation)
     liquidation_day = _first_day(times, prices, side.sign, liquidation)

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from .._checks import require_choice, require_count, require_fraction, require_non_negative, require_positive
 from .._checks import require_range, require_text
-from ..margin import _require_rate_below_initial, initial_margin
+from .._checks import require_fee_rate, require_rate_below_initial
+from ..margin import initial_margin
 from ..model import Side
 from ..replay import Action, Leg, Portfolio, Replay, replay
 from ..venues import GENERIC
@@ -88,7 +89,7 @@ def collateral_to_survive(
     survive = require_positive("survive_price", survive_price)
     rate = require_fraction("maintenance_rate", maintenance_rate)
     cum = require_non_negative("maintenance_amount", maintenance_amount)
-    fee = require_fraction("fee_rate", fee_rate)
+    fee = require_fee_rate("fee_rate", fee_rate)
     s = side.sign
     needed = s * size * (entry_price - survive * (1 - s * (rate + fee))) - cum
     return max(0.0, needed)
@@ -382,7 +383,7 @@ def managed_position(
                              hint="the generic venue's maximum")
     rate = require_range("maintenance_rate", maintenance_rate, 0, 1, low_open=True, high_open=True,
                          hint="a fraction, 0.005 = 0.5 %; 0 leaves no margin level to watch")
-    _require_rate_below_initial(rate, leverage)
+    require_rate_below_initial(rate, leverage)
     days = require_range("days", require_count("days", days, minimum=3), 3, 366)
     days = int(days)
     funding = require_range("funding_rate", funding_rate, -0.01, 0.01, low_open=True, high_open=True,

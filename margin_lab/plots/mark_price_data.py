@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._checks import require_choice, require_fraction, require_positive, require_range, require_text
+from .._checks import require_choice, require_fraction, require_positive, require_range, require_rate_below_initial, require_text
 from ..margin import initial_margin, liquidation_distance, liquidation_price
 from ..model import Side
 from ._format import number, percent, price, quantity
@@ -194,9 +194,7 @@ def mark_vs_last(
     side = require_choice("side", side, Side)
     leverage = require_positive("leverage", leverage)
     rate = require_fraction("maintenance_rate", maintenance_rate)
-    if rate >= 1 / leverage:
-        raise ValueError(f"maintenance_rate must be below 1/leverage = {1 / leverage:g}, got {rate!r}: the "
-                         "position would open already liquidated")
+    require_rate_below_initial(rate, leverage)
     entry_price, size = require_positive("entry_price", entry_price), require_positive("size", size)
     dip = require_range("dip", dip, 0, 0.8, low_open=True, hint="a fraction of the entry price")
     wick = require_range("wick", wick, 0, 0.8, low_open=True, hint="a fraction of the entry price")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._checks import require_choice, require_fraction, require_positive, require_range, require_text
+from .._checks import require_choice, require_fee_rate, require_fraction, require_positive, require_range, require_rate_below_initial, require_text
 from ..margin import _liquidation_price_kernel, initial_margin, liquidation_distance, liquidation_price
 from ..model import Side
 from ._format import amount, number, percent, price, quantity
@@ -30,11 +30,7 @@ def _against(side: Side) -> tuple[str, str]:
 
 
 def _opening_check(leverage: float, rate: float, fee_rate: float, name: str = "leverage") -> None:
-    if rate + fee_rate >= 1 / leverage:
-        raise ValueError(
-            f"{name} must be below 1 / (maintenance_rate + fee_rate) = {1 / (rate + fee_rate):g}, got {leverage:g}: "
-            "the position would open already liquidated (lower the leverage or the rates)"
-        )
+    require_rate_below_initial(rate, leverage, fee_rate, blame=name)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -133,7 +129,7 @@ def liquidation_distances(
     """
     side = require_choice("side", side, Side)
     rate = require_fraction("maintenance_rate", maintenance_rate)
-    fee = require_fraction("fee_rate", fee_rate)
+    fee = require_fee_rate("fee_rate", fee_rate)
     entry_price, size = require_positive("entry_price", entry_price), require_positive("size", size)
     if isinstance(leverages, (str, bytes)) or not isinstance(leverages, Sequence) or not leverages:
         raise TypeError(f"leverages must be a non-empty list of numbers, got {leverages!r}")
@@ -268,7 +264,7 @@ def cost_drift(
     """
     side = require_choice("side", side, Side)
     leverage = require_positive("leverage", leverage)
-    rate, fee = require_fraction("maintenance_rate", maintenance_rate), require_fraction("fee_rate", fee_rate)
+    rate, fee = require_fraction("maintenance_rate", maintenance_rate), require_fee_rate("fee_rate", fee_rate)
     _opening_check(leverage, rate, fee)
     funding = require_range("funding_rate", funding_rate, -1, 1, low_open=True, high_open=True,
                             hint="a fraction per funding interval, 0.0001 = 0.01 %")

@@ -27,9 +27,9 @@ from .._checks import (
     require_range,
     require_text,
 )
+from .._checks import require_fee_rate, require_rate_below_initial
 from ..margin import (
     _pnl_kernel,
-    _require_rate_below_initial,
     bankruptcy_price,
     initial_margin,
     liquidation_distance,
@@ -185,7 +185,7 @@ def equity_curve(
     mark_price = require_positive("mark_price", mark_price)
     rate = require_range("maintenance_rate", maintenance_rate, 0, 1, low_open=True, high_open=True,
                          hint="a fraction, 0.005 = 0.5 %; 0 leaves no margin level to show")
-    _require_rate_below_initial(rate, leverage)
+    require_rate_below_initial(rate, leverage)
     span = require_range("price_span", price_span, 0, 1, low_open=True, high_open=True)
     points = require_count("points", points, minimum=2)
     base, quote = require_text("base", base), require_text("quote", quote)
@@ -316,14 +316,15 @@ def isolated_allocation(
     maintenance_rate : float
         Fraction in [0, 1/leverage), charged on the value at the mark.
     fee_rate : float
-        Taker fee paid from the wallet on opening, a fraction of the position's value in [0, 1).
+        Taker fee paid from the wallet on opening, a fraction of the position's value in [0, 0.01];
+        the fee for closing counts in the requirement, as in :class:`margin_lab.Account`.
 
     Notes
     -----
     At risk = M + fee·Q·EP: an isolated liquidation loses at most the collateral and the fee
     is already paid; the rest of the wallet is untouched (REFERENCE.md §3, "only the isolated
     amount is at risk": right, plus fees). The cushion is the equity left at the liquidation
-    price, r·Q·P_liq. Fees follow :class:`margin_lab.Account`: opening pays the taker fee,
+    price, (r + fee)·Q·P_liq. Fees follow :class:`margin_lab.Account`: opening pays the taker fee,
     liquidation none. Taught in lessons/02_isolated_setup.ipynb.
 
     References
@@ -336,7 +337,7 @@ def isolated_allocation(
     >>> a.size, a.opening_fee, a.at_risk, a.not_at_risk
     (1.0, 10.0, 2010.0, 7990.0)
     >>> round(a.liquidation_price, 2), round(a.cushion, 2)
-    (18090.45, 90.45)
+    (18099.55, 99.55)
     """
     side = require_choice("side", side, Side)
     balance = require_positive("balance", balance)
@@ -344,8 +345,8 @@ def isolated_allocation(
     leverage = require_positive("leverage", leverage)
     entry_price = require_positive("entry_price", entry_price)
     rate = require_fraction("maintenance_rate", maintenance_rate)
-    fee = require_fraction("fee_rate", fee_rate)
-    _require_rate_below_initial(rate, leverage)
+    fee = require_fee_rate("fee_rate", fee_rate)
+    require_rate_below_initial(rate, leverage, fee)
     base, quote = require_text("base", base), require_text("quote", quote)
 
     value = collateral * leverage
@@ -358,8 +359,8 @@ def isolated_allocation(
             f"pays the collateral and the {percent(fee, 3)} opening fee on {leverage:g}x its size), got "
             f"{collateral!r}: allocate less or lower the leverage"
         )
-    liquidation = liquidation_price(side, entry_price, size, collateral, rate)
-    cushion = 0.0 if liquidation is None else maintenance_margin(size, liquidation, rate)
+    liquidation = liquidation_price(side, entry_price, size, collateral, rate, fee_rate=fee)  # as the Account
+    cushion = 0.0 if liquidation is None else maintenance_margin(size, liquidation, rate) + fee * size * liquidation
     return IsolatedAllocation(
         side=side,
         balance=balance,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .._checks import require_choice, require_positive, require_text
+from .._checks import require_choice, require_opens_before_liquidation, require_positive, require_text
 from ..margin import initial_margin, liquidation_distance, liquidation_price
 from ..model import Side
 from ..tiers import MaintenanceSchedule, tiered_liquidation_price
@@ -165,13 +165,9 @@ def tier_ladder(
         notional = size * entry_price
         collateral = initial_margin(size, entry_price, leverage)
         entry = schedule.tier(notional)
-        if schedule.margin(notional) >= collateral:
-            most = notional / schedule.margin(notional)
-            raise ValueError(
-                f"leverage must be below {most:g} for sizes[{i}] = {size:g} (notional {notional:,.0f}, tier "
-                f"{tiers.index(entry) + 1} at {entry.rate:.2%}), got {leverage:g}: it would open already liquidated; "
-                "venues cap the leverage per tier"
-            )
+        require_opens_before_liquidation(collateral=collateral, notional=notional, maintenance_rate=entry.rate,
+                                         maintenance_amount=entry.amount, blame=f"leverage for sizes[{i}] = {size:g}",
+                                         leverage=leverage)
         at = tiered_liquidation_price(side, entry_price, size, collateral, schedule)
         tier = None if at is None else schedule.tier(size * at)
         positions.append(TierPosition(

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .._checks import require_choice, require_positive, require_text
+from .._checks import opens_before_liquidation, require_choice, require_positive, require_text
 from ..margin import bankruptcy_price, initial_margin
 from ..margin import liquidation_distance as _distance
 from ..model import Basis, MarginMode, Side, Venue
@@ -260,7 +260,8 @@ def _row(preset: Venue, side: Side, entry_price: float, size: float, leverage: f
     tier = schedule.tier(notional)
     if tier.max_leverage is not None and leverage > tier.max_leverage:
         return VenueRow(**fields, **none, reason=f"above its {tier.max_leverage:g}x maximum at this size")
-    if schedule.margin(notional) >= collateral:
+    if not opens_before_liquidation(collateral=collateral, notional=notional, maintenance_rate=tier.rate,
+                                    maintenance_amount=tier.amount):
         return VenueRow(**fields, **none, reason=(
             f"maintenance {percent(tier.rate, 3)} at this size, not below the {percent(1 / leverage)} initial margin"))
     liquidation = tiered_liquidation_price(side, entry_price, size, collateral, schedule, basis=preset.basis)

@@ -16,7 +16,7 @@ from dataclasses import replace
 from functools import partial
 from typing import Any
 
-from .._checks import require_positive, require_range
+from .._checks import require_numbers, require_positive, require_range, require_texts
 from ..plots.capstone import draw_stress_test
 from ..plots.capstone_data import DRAFT_PLAN, STRESS_DAYS, StressTest, adjust_plan, stress_test
 from ..replay import Portfolio
@@ -93,6 +93,8 @@ def portfolio_planner_explorer(
     >>> planner.result.passed
     True
     """
+    require_numbers(budget=budget, max_leverage=max_leverage)
+    require_texts(scenario=scenario)
     plan = DRAFT_PLAN if plan is None else plan
     if not isinstance(plan, Portfolio):
         raise TypeError(f"plan must be a Portfolio of Legs, got {plan!r}")

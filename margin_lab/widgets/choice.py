@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from .._checks import require_count, require_range
+from .._checks import require_count, require_numbers, require_range, require_texts
 from ..plots.choice import draw_mode_choice
 from ..plots.choice_data import BOOK_KINDS, mode_choice
 from ._kit import Explorer, dropdown, slider
@@ -84,6 +84,10 @@ def mode_choice_explorer(
     >>> chooser.result.cross.liquidation_probability, chooser.progress.value
     (0.0, 1000)
     """
+    require_numbers(leverage=leverage, annual_volatility=annual_volatility, days=days, n_paths=n_paths, seed=seed,
+                    capital=capital, maintenance_rate=maintenance_rate, max_leverage=max_leverage,
+                    max_days=max_days)
+    require_texts(kind=kind)
     max_leverage = require_range("max_leverage", max_leverage, 1.0, 1000.0, low_open=True)
     max_days = require_count("max_days", max_days)
     controls = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from .._checks import require_positive, require_range
+from .._checks import require_numbers, require_positive, require_range, require_texts
 from ..plots.cross import draw_cross_vs_isolated
 from ..plots.cross_data import PORTFOLIOS, SCENARIO_DAYS, cross_vs_isolated
 from ._kit import Explorer, dropdown, slider
@@ -61,6 +61,9 @@ def cross_explorer(
     >>> explorer.result.isolated.liquidated, explorer.result.cross.liquidated
     (('ETH', 'BTC'), ())
     """
+    require_numbers(leverage=leverage, margin=margin, balance=balance, maintenance_rate=maintenance_rate,
+                    max_leverage=max_leverage, max_balance=max_balance)
+    require_texts(portfolio=portfolio, scenario=scenario, quote=quote)
     max_leverage = require_range("max_leverage", max_leverage, 1, 125)
     max_balance = require_positive("max_balance", max_balance)
     controls = {

@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from .._checks import require_choice, require_count, require_positive
+from .._checks import require_choice, require_count, require_numbers, require_positive, require_texts
 from ..model import Side
 from ..plots.manage import draw_managed_position
 from ..plots.manage_data import managed_position
@@ -88,6 +88,11 @@ def position_manager_explorer(
     >>> explorer.result.outcome, round(explorer.result.liquidation_prices[1], 2)
     ('open', 16984.92)
     """
+    require_numbers(leverage=leverage, add_margin_day=add_margin_day, add_margin=add_margin,
+                    reduce_day=reduce_day, reduce_fraction=reduce_fraction, stop_loss=stop_loss,
+                    funding_rate=funding_rate, seed=seed, entry_price=entry_price, size=size, balance=balance,
+                    maintenance_rate=maintenance_rate, days=days, depth=depth, max_leverage=max_leverage)
+    require_texts(path=path, side=side, base=base, quote=quote)
     side = require_choice("side", side, Side)
     entry_price = require_positive("entry_price", entry_price)
     balance = require_positive("balance", balance)

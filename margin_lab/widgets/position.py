@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from .._checks import require_positive, require_range
+from .._checks import require_fee_rate, require_numbers, require_positive, require_range, require_texts
 from ..model import Basis
 from ..plots.liquidation_data import liquidation_path
 from ..plots.position import draw_equity_curve, draw_isolated_allocation, draw_liquidation_path
@@ -66,6 +66,9 @@ def leverage_explorer(
     >>> explorer.result.collateral, explorer.result.equity
     (1000.0, 0.0)
     """
+    require_numbers(leverage=leverage, mark_price=mark_price, entry_price=entry_price, size=size,
+                    maintenance_rate=maintenance_rate, max_leverage=max_leverage)
+    require_texts(side=side, base=base, quote=quote)
     entry_price = require_positive("entry_price", entry_price)
     controls = {
         "side": _side(side),
@@ -113,6 +116,11 @@ def isolated_setup_explorer(
     >>> explorer.status_text.startswith("⚠ Not drawn: collateral must be <=")
     True
     """
+    require_numbers(balance=balance, collateral=collateral, leverage=leverage, entry_price=entry_price,
+                    maintenance_rate=maintenance_rate, fee_rate=fee_rate, max_balance=max_balance,
+                    max_leverage=max_leverage)
+    require_texts(side=side, base=base, quote=quote)
+    require_fee_rate("fee_rate", fee_rate)
     max_balance = require_positive("max_balance", max_balance)
     step = max_balance / 200
     controls = {
@@ -206,6 +214,11 @@ def liquidation_explorer(
     >>> explorer.result.liquidation_price, explorer.controls["basis"].value
     (19700.0, 'entry')
     """
+    require_numbers(leverage=leverage, maintenance_rate=maintenance_rate, fee_rate=fee_rate,
+                    warning_level=warning_level, entry_price=entry_price, size=size, depth=depth,
+                    max_leverage=max_leverage)
+    require_texts(side=side, basis=basis, venue=venue, base=base, quote=quote)
+    require_fee_rate("fee_rate", fee_rate)
     presets = [("Custom (use the sliders)", _CUSTOM)] + [(v.name, key) for key, v in VENUES.items()]
     controls = {
         "side": _side(side),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from .._checks import require_positive
+from .._checks import require_numbers, require_positive, require_texts
 from ..plots.venues import draw_venue_comparison
 from ..plots.venues_data import COMPARED_VENUES, venue_label, venue_comparison
 from ._kit import Explorer, dropdown, slider, toggle
@@ -58,6 +58,9 @@ def venue_explorer(
     >>> explorer.result.row("bybit").liquidation_price, explorer.result.row("kraken_spot").offered
     (19700.0, False)
     """
+    require_numbers(leverage=leverage, size=size, entry_price=entry_price, max_leverage=max_leverage,
+                    max_size=max_size)
+    require_texts(side=side, venue=venue, base=base, quote=quote)
     max_size = require_positive("max_size", max_size)
     step = min(0.1, max_size / 100)
     choices = [("All venues", _ALL)] + [(venue_label(key), key) for key in COMPARED_VENUES]
