@@ -344,8 +344,12 @@ def test_an_inverse_record_flagged_by_ccxt_key_uses_the_coin_formulas():
     explanation = explain_position(kraken, "krakenfutures")
     assert explanation.inverse and explanation.computed_price == pytest.approx(1_010 / 0.135)
     assert explanation.agree and explanation.independent
+    # Read as linear, 1,000 contracts of 1 would be 1,000 BTC backed by 0.01 BTC of "USD": the linear formula
+    # would put the long's liquidation above its entry (8,080.81), so the record is refused as uncomputable.
+    assert linear_mark("long", 8_000, 1_000, 0.01, 0.01) > 8_000
     linear = explain_position({**kraken, "inverse": False}, "krakenfutures")
-    assert linear.computed_price == pytest.approx(linear_mark("long", 8_000, 1_000, 0.01, 0.01))
+    assert linear.computed_price is None and not linear.computable and linear.agree is None
+    assert "cannot compute a price" in linear.summary()
 
 
 def test_inverse_cross_from_the_wallet_in_the_coin():
