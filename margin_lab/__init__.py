@@ -58,6 +58,10 @@ def _lesson_facing_modules():
     for info in pkgutil.iter_modules(__path__):
         if info.name.startswith("exercises_"):
             yield f"margin_lab.{info.name}"
+    from . import studies  # its modules hold the compute steps lessons call (``ml.liquidation_path``)
+
+    for info in pkgutil.iter_modules(studies.__path__):
+        yield f"margin_lab.studies.{info.name}"
 
 
 def __getattr__(name: str):

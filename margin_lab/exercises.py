@@ -26,7 +26,7 @@ from .margin import (
     unrealized_pnl,
 )
 from .model import Basis, Side
-from .plots._format import number, percent, quantity
+from .text import number, percent, quantity
 
 __all__ = [
     "Feedback",

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from ._checks import require_number
 from .exercises import Feedback, _entered, _gap, _near, _tolerance, _verdict
 from .model import MarginMode
-from .plots._format import number
-from .plots.capstone_data import STRESS_DAYS, ScenarioLoss, StressTest, _entry, stress_test, worst_case_loss
+from .text import number
+from .studies.capstone import STRESS_DAYS, ScenarioLoss, StressTest, _entry, stress_test, worst_case_loss
 from .replay import Leg, Portfolio
 
 __all__ = ["PlanVerdict", "check_plan", "check_worst_case_loss"]

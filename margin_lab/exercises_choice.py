@@ -15,7 +15,7 @@ from ._checks import require_choice, require_number
 from .closed_form import DAYS_PER_YEAR, _log_barrier, _normal_tail, liquidation_probability_exact
 from .exercises import Feedback, _entered, _gap, _near, _tolerance, _verdict
 from .model import Side
-from .plots._format import percent
+from .text import percent
 
 __all__ = ["check_liquidation_probability", "ending_beyond_probability"]
 

@@ -13,7 +13,7 @@ from ._checks import require_choice, require_non_negative, require_number, requi
 from .exercises import Feedback, _entered, _gap, _near, _tolerance, _verdict
 from .margin import bankruptcy_price, initial_margin, liquidation_price
 from .model import Basis, Side
-from .plots._format import number
+from .text import number
 
 __all__ = ["check_cross_liquidation_price", "cross_collateral"]
 

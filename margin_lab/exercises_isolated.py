@@ -16,7 +16,7 @@ from ._checks import require_choice, require_fraction, require_non_negative, req
 from .exercises import Feedback, _entered, _gap, _near, _tolerance, _verdict
 from .margin import bankruptcy_price, liquidation_distance, liquidation_price
 from .model import Basis, Side
-from .plots._format import amount, number, percent, price, quantity
+from .text import amount, number, percent, price, quantity
 
 __all__ = ["check_max_loss", "check_liquidation_after_margin", "MarginAdded", "margin_added"]
 

@@ -12,8 +12,8 @@ from ._checks import require_choice, require_non_negative, require_number, requi
 from .exercises import Feedback, _entered, _near
 from .margin import liquidation_price
 from .model import Side
-from .plots._format import number, percent
-from .plots.manage_data import collateral_to_survive
+from .text import number, percent
+from .studies.manage import collateral_to_survive
 
 __all__ = ["check_margin_to_add"]
 

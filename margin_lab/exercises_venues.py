@@ -22,7 +22,7 @@ from ._checks import require_choice, require_number, require_positive
 from .exercises import Feedback, _entered, _gap, _near, _tolerance, _verdict
 from .margin import margin_level_price
 from .model import Position, Side
-from .plots._format import number, percent, price
+from .text import number, percent, price
 
 __all__ = ["Attempt", "attempt", "check_margin_call_price"]
 

@@ -13,11 +13,13 @@ PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "margin_lab"
 LAYERS = [
     {"_checks"},
     {"model"},
+    {"text"},
     {"margin"},
     {"tiers"},
     {"venues"},
     {"ledger", "_engine", "_orders", "account", "from_exchange"},
     {"paths", "candles", "scenarios", "closed_form", "simulate", "replay", "portfolio"},
+    {"studies"},
     {"plots"},
     {"widgets", "exercises"},
     {"links", "about", "__init__", "__main__", "data", "tools"},

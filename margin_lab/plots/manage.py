@@ -3,21 +3,21 @@
 :func:`draw_managed_position` shows the mark price and the liquidation price day by day, with
 the stop-loss, the learner's actions and how the position ended; :func:`draw_margin_level` shows
 the margin level against the warning and liquidation levels. Both draw a
-:class:`~margin_lab.plots.manage_data.ManagedPosition`: no finance, no pyplot, no rcParams.
+:class:`~margin_lab.studies.manage.ManagedPosition`: no finance, no pyplot, no rcParams.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._format import number, percent, price
+from ..text import number, percent, price
 from ._style import PALETTE, line_style
 from .position import _legend_outside
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-    from .manage_data import ManagedPosition
+    from ..studies.manage import ManagedPosition
 
 __all__ = ["draw_managed_position", "draw_margin_level"]
 
@@ -51,7 +51,8 @@ def draw_managed_position(ax: "Axes", m: "ManagedPosition") -> None:
 
     Examples
     --------
-    >>> from margin_lab.plots import managed_position, render
+    >>> from margin_lab import managed_position
+    >>> from margin_lab.plots import render
     >>> info = render(draw_managed_position, managed_position("dip", add_margin=1_100)).info
     >>> info.title
     'Long 10x on the dip path: still open after 60 days'
@@ -102,7 +103,8 @@ def draw_margin_level(ax: "Axes", m: "ManagedPosition") -> None:
 
     Examples
     --------
-    >>> from margin_lab.plots import managed_position, render
+    >>> from margin_lab import managed_position
+    >>> from margin_lab.plots import render
     >>> info = render(draw_margin_level, managed_position("dip", add_margin=1_100)).info
     >>> info.title, info.ylabel
     ('Margin level of the long 10x on the dip path', 'Margin level (%, log scale)')

@@ -1,7 +1,7 @@
 """Draw step of the lesson 1-3 figures: ``draw_<thing>(ax, result)`` for one position.
 
-Each function draws a frozen result from :mod:`margin_lab.plots.position_data` or
-:mod:`margin_lab.plots.liquidation_data` on one matplotlib axes: no finance, no pyplot, no
+Each function draws a frozen result from :mod:`margin_lab.studies.position` or
+:mod:`margin_lab.studies.liquidation` on one matplotlib axes: no finance, no pyplot, no
 global settings. Title and axis labels carry units; every line has a label, a colour from the
 Okabe-Ito palette and its own line style. Use them through :func:`margin_lab.plots.show` in a
 lesson cell, or through the explorers of :mod:`margin_lab.widgets.position`.
@@ -11,15 +11,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ._format import number, percent, price, quantity
+from ..text import number, percent, price, quantity
 from ._legends import legend
 from ._style import fill_style, line_style, nice_limits
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-    from .liquidation_data import LiquidationPath
-    from .position_data import EquityCurve, IsolatedAllocation
+    from ..studies.liquidation import LiquidationPath
+    from ..studies.position import EquityCurve, IsolatedAllocation
 
 __all__ = ["draw_equity_curve", "draw_isolated_allocation", "draw_liquidation_path"]
 
@@ -43,7 +43,8 @@ def draw_equity_curve(ax: "Axes", curve: "EquityCurve") -> None:
 
     Examples
     --------
-    >>> from margin_lab.plots import equity_curve, render
+    >>> from margin_lab import equity_curve
+    >>> from margin_lab.plots import render
     >>> info = render(draw_equity_curve, equity_curve("long", leverage=10, mark_price=19_000)).info
     >>> info.title, info.xlabel, info.ylabel
     ('Long 1 BTC at 10x: equity vs mark price', 'Mark price (USDT per BTC)', 'Amount (USDT)')
@@ -78,7 +79,8 @@ def draw_isolated_allocation(ax: "Axes", allocation: "IsolatedAllocation") -> No
 
     Examples
     --------
-    >>> from margin_lab.plots import isolated_allocation, render
+    >>> from margin_lab import isolated_allocation
+    >>> from margin_lab.plots import render
     >>> info = render(draw_isolated_allocation, isolated_allocation(10_000, 2_000, 10)).info
     >>> info.title
     'Isolated 10x long: 2,010 of 10,000 USDT at risk'
@@ -117,7 +119,8 @@ def draw_liquidation_path(ax: "Axes", path: "LiquidationPath") -> None:
 
     Examples
     --------
-    >>> from margin_lab.plots import liquidation_path, render
+    >>> from margin_lab import liquidation_path
+    >>> from margin_lab.plots import render
     >>> info = render(draw_liquidation_path, liquidation_path("long", leverage=50, venue="bybit")).info
     >>> info.title
     'Long 50x, 0.5 % maintenance: liquidation 1.5 % away'

@@ -27,7 +27,7 @@ from ..model import Event, MarginMode
 from ..paths import ASSET_DEFAULTS
 from ..replay import Leg, Portfolio, Replay, replay
 from ..scenarios import scenario
-from ._format import amount, number, percent
+from ..text import amount, number, percent
 
 __all__ = ["DRAFT_PLAN", "STRESS_DAYS", "ScenarioLoss", "StressTest", "ScenarioSet", "adjust_plan", "scenario_paths",
            "stress_scenarios", "stress_test", "worst_case_loss"]

@@ -15,7 +15,7 @@ import numpy as np
 from .._checks import require_choice, require_fraction, require_positive, require_range, require_text
 from ..margin import initial_margin, liquidation_distance, liquidation_price
 from ..model import Side
-from ._format import number, percent, price, quantity
+from ..text import number, percent, price, quantity
 
 __all__ = ["MarkVsLast", "mark_vs_last", "SAMPLE_SECONDS", "BASIS_SAMPLES", "PREMIUM"]
 

@@ -3,7 +3,7 @@
 The learner's plan (add margin on day N, reduce on day M, a stop-loss, a funding rate) is
 replayed day by day through :func:`margin_lab.replay.replay`, which runs the account engine: the
 liquidation price is the engine's own at every step, nothing is restated here. The paths come
-from :mod:`margin_lab.plots.manage_paths`.
+from :mod:`margin_lab.studies.manage_paths`.
 
 :func:`collateral_to_survive` inverts the liquidation-price formula: the collateral an isolated
 position needs for its liquidation price to sit exactly at a given price.
@@ -20,7 +20,7 @@ from ..margin import _require_rate_below_initial, initial_margin
 from ..model import Side
 from ..replay import Action, Leg, Portfolio, Replay, replay
 from ..venues import GENERIC
-from ._format import amount, number, percent, price, quantity
+from ..text import amount, number, percent, price, quantity
 from .manage_paths import manage_path
 
 __all__ = ["ManagedPosition", "collateral_to_survive", "managed_position"]

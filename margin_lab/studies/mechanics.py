@@ -1,11 +1,11 @@
 """Compute step of the lesson 3 tables and figures: how far liquidation is, and how fees and
-funding move it (the mark-price figure is in :mod:`margin_lab.plots.mark_price_data`, the tier
-ladder in :mod:`margin_lab.plots.tier_ladder_data`).
+funding move it (the mark-price figure is in :mod:`margin_lab.studies.mark_price`, the tier
+ladder in :mod:`margin_lab.studies.tier_ladder`).
 
 Each function validates, calls the formulas of :mod:`margin_lab.margin` and
 :mod:`margin_lab.tiers`, and returns a frozen result with ``summary()`` that
 :mod:`margin_lab.plots.mechanics` draws. No formula is restated here. Positions are opened with
-their initial margin as collateral, M = Q·EP / L, as in :mod:`margin_lab.plots.position_data`.
+their initial margin as collateral, M = Q·EP / L, as in :mod:`margin_lab.studies.position`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import numpy as np
 from .._checks import require_choice, require_fraction, require_positive, require_range, require_text
 from ..margin import _liquidation_price_kernel, initial_margin, liquidation_distance, liquidation_price
 from ..model import Side
-from ._format import amount, number, percent, price, quantity
+from ..text import amount, number, percent, price, quantity
 
 __all__ = ["DistanceTable", "liquidation_distances", "CostDrift", "cost_drift"]
 

@@ -4,7 +4,7 @@
 :meth:`margin_lab.simulate.PortfolioSpec.example` through
 :func:`margin_lab.simulate.simulate_modes`, all isolated and in one cross pool;
 :func:`mode_choice` does it for one book and adds the closed-form curve of
-:func:`margin_lab.plots.choice_curve_data.liquidation_curve` (the mode chooser of
+:func:`margin_lab.studies.choice_curve.liquidation_curve` (the mode chooser of
 :mod:`margin_lab.widgets.choice`). :func:`wallet_book` puts one position in a wallet that holds
 more than its collateral, so cross can draw on the rest. No formula is restated here: the
 probabilities come from :mod:`margin_lab.closed_form` and :mod:`margin_lab.simulate`.
@@ -21,8 +21,8 @@ from dataclasses import dataclass, replace
 from .._checks import require_count, require_positive, require_range
 from ..model import Side
 from ..simulate import LegSpec, ModeComparison, ModeRisk, PortfolioSpec, simulate_modes
-from ._format import number, percent
-from .choice_curve_data import LiquidationCurve, _pct, _whole_days, liquidation_curve
+from ..text import number, percent
+from .choice_curve import LiquidationCurve, _pct, _whole_days, liquidation_curve
 
 __all__ = ["BOOK_KINDS", "ModeChoice", "mode_choice", "ModeTable", "mode_table", "wallet_book"]
 

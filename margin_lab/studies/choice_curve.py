@@ -3,7 +3,7 @@
 :func:`liquidation_curve` gives the closed-form chance (price watched continuously, and checked
 once a day, from :func:`margin_lab.liquidation_probability_exact`) against the leverage, with a
 few Monte Carlo estimates (:func:`margin_lab.simulate.liquidation_probability`) and their
-standard errors as a check. :mod:`margin_lab.plots.choice_data` adds it to the mode chooser.
+standard errors as a check. :mod:`margin_lab.studies.choice` adds it to the mode chooser.
 
 Taught in lessons/06_choosing_a_mode.ipynb.
 """
@@ -21,7 +21,7 @@ from ..closed_form import liquidation_probability_exact
 from ..margin import _require_rate_below_initial
 from ..model import Side
 from ..simulate import liquidation_probability
-from ._format import percent
+from ..text import percent
 
 __all__ = ["LiquidationCurve", "liquidation_curve"]
 

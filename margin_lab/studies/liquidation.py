@@ -28,7 +28,7 @@ from ..model import Basis, Side, Venue
 from ..tiers import MaintenanceSchedule, tiered_liquidation_price
 from ..venues import maintenance_for
 from ..venues import venue as _preset
-from ._format import amount, number, percent, price, quantity
+from ..text import amount, number, percent, price, quantity
 
 __all__ = ["LiquidationPath", "liquidation_path", "stylised_path"]
 

@@ -20,7 +20,7 @@ from ..account import Account
 from ..margin import initial_margin, liquidation_price, position_equity
 from ..model import Side
 from ..venues import venue
-from ._format import amount, number, percent, price, quantity
+from ..text import amount, number, percent, price, quantity
 
 __all__ = ["LeverageSettings", "leverage_settings", "Backstop", "hyperliquid_backstop"]
 

@@ -15,8 +15,8 @@ from ..margin import initial_margin, liquidation_distance, liquidation_price
 from ..model import Side
 from ..tiers import MaintenanceSchedule, tiered_liquidation_price
 from ..venues import BINANCE_EXAMPLE_BRACKETS
-from ._format import number, percent, price, quantity
-from .mechanics_data import _against
+from ..text import number, percent, price, quantity
+from .mechanics import _against
 
 __all__ = ["TierPosition", "TierLadder", "tier_ladder"]
 
