@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from ._checks import require_choice, require_leverage, require_positive, require_range, require_text
 from ._engine import Holding, level, pool
 from .ledger import TRANSFER, LedgerEntry
-from .margin import _bankruptcy_price_kernel, _positive_or_none
+from .margin import _bankruptcy_price_kernel, _funding_kernel, _positive_or_none
 from .model import Basis, MarginMode, Side, Venue
 from .tiers import _solve_tiered, as_schedule
 
@@ -260,7 +260,7 @@ def funding(book: Book, symbol, rate) -> Change:
     found = holding(book, symbol)
     rate = require_range("rate", rate, -1.0, 1.0, low_open=True, high_open=True,
                          hint="a fraction per funding interval, 0.0001 = 0.01 %")
-    payment = -found.side.sign * rate * found.size * found.mark
+    payment = -_funding_kernel(found.side.sign, rate, found.size, found.mark)
     positions, balance = dict(book.positions), book.balance
     if found.is_cross:
         payment = max(payment, -balance)

@@ -16,8 +16,9 @@ from ._checks import require_number
 from .exercises import Feedback, _entered, _gap, _near, _tolerance, _verdict
 from .model import MarginMode
 from .text import number
-from .studies.capstone import STRESS_DAYS, ScenarioLoss, StressTest, _entry, stress_test, worst_case_loss
 from .replay import Leg, Portfolio
+from .studies.capstone import STRESS_DAYS, ScenarioLoss, StressTest, stress_test
+from .worst_case import leg_entry_price, worst_case_loss
 
 __all__ = ["PlanVerdict", "check_plan", "check_worst_case_loss"]
 
@@ -87,7 +88,7 @@ def _hint(outcome: ScenarioLoss, plan: Portfolio, budget: float) -> str:
             return (f"In the {name} the isolated {_name(legs[biggest.symbol])} was liquidated and lost "
                     f"{number(biggest.loss)}, more than the whole {number(budget)} budget: give it less collateral "
                     "(a higher leverage: liquidated sooner, yet it loses at most its collateral) or cut its size.")
-        collateral = sum(leg.collateral or leg.size * _entry(leg) / leg.leverage
+        collateral = sum(leg.collateral or leg.size * leg_entry_price(leg) / leg.leverage
                          for leg in plan.legs if leg.mode is MarginMode.ISOLATED)
         symbols = [e.symbol for e in isolated]
         legs_were = f"{_names(symbols)} {'leg was' if len(set(symbols)) == 1 else 'legs were'}"
@@ -225,8 +226,8 @@ def check_worst_case_loss(
     expected = worst_case_loss(plan)
     tolerance = _tolerance(tolerance, max(0.5, 0.005 * expected))
     cross = any(leg.mode is MarginMode.CROSS for leg in plan.legs)
-    collateral = sum(leg.collateral or leg.size * _entry(leg) / leg.leverage for leg in plan.legs)
-    value = sum(leg.size * _entry(leg) for leg in plan.legs)
+    collateral = sum(leg.collateral or leg.size * leg_entry_price(leg) / leg.leverage for leg in plan.legs)
+    value = sum(leg.size * leg_entry_price(leg) for leg in plan.legs)
     hint = ""
     if _near(answer, expected, tolerance):
         pass

@@ -13,7 +13,7 @@ from .exercises import Feedback, _entered, _near
 from .margin import liquidation_price
 from .model import Side
 from .text import number, percent
-from .studies.manage import collateral_to_survive
+from .margin import collateral_to_survive
 
 __all__ = ["check_margin_to_add"]
 

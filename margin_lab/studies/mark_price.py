@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._checks import require_choice, require_fraction, require_positive, require_range, require_text
+from ..mark import binance_mark_price
 from ..margin import initial_margin, liquidation_distance, liquidation_price
 from ..model import Side
 from ..text import number, percent, price, quantity
@@ -112,18 +113,6 @@ def _duration(seconds: int) -> str:
     return f"{seconds // 60}-minute" if seconds >= 120 and seconds % 60 == 0 else f"{seconds}-second"
 
 
-def _trailing_mean(values: np.ndarray, window: int) -> np.ndarray:
-    """Mean of the last ``window`` values at each point (of all values so far at the start).
-
-    >>> _trailing_mean(np.array([3.0, 0.0, 0.0, 6.0]), 2).tolist()
-    [3.0, 1.5, 0.0, 3.0]
-    """
-    sums = np.concatenate([[0.0], np.cumsum(values)])
-    ends = np.arange(1, values.size + 1)
-    counts = np.minimum(ends, window)
-    return (sums[ends] - sums[ends - counts]) / counts
-
-
 def mark_vs_last(
     side: str | Side = "long",
     *,
@@ -211,8 +200,7 @@ def mark_vs_last(
     last = index - s * entry_price * PREMIUM * np.sin(37 * np.pi * u)
     first = min(int(np.searchsorted(times, wick_start - 1e-9)), times.size - 1)
     last[first:first + samples] = entry_price * (1 - s * wick)
-    price_2 = index + _trailing_mean(last - index, BASIS_SAMPLES)
-    mark = np.median(np.vstack([index, price_2, last]), axis=0)
+    mark = binance_mark_price(index, last, BASIS_SAMPLES)
     collateral = initial_margin(size, entry_price, leverage)
     return MarkVsLast(
         side=side, entry_price=entry_price, size=size, leverage=leverage, maintenance_rate=rate,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._checks import require_choice, require_fraction, require_positive, require_range, require_text
-from ..margin import _liquidation_price_kernel, initial_margin, liquidation_distance, liquidation_price
+from ..margin import _liquidation_price_kernel, funding_payment, initial_margin, liquidation_distance, liquidation_price
 from ..model import Side
 from ..text import amount, number, percent, price, quantity
 
@@ -280,7 +280,7 @@ def cost_drift(
     if payments < 1:
         raise ValueError(f"days must cover at least one funding interval ({interval / 24:g} days), got {days:g}")
     n = np.arange(payments + 1)
-    payment = side.sign * funding * size * entry_price
+    payment = funding_payment(side, size, entry_price, funding)
     prices = _liquidation_price_kernel(side.sign, entry_price, size, collateral - n * payment, rate, 0.0, fee, False)
     crossed = np.nonzero(side.sign * (entry_price - prices) <= 0)[0]
     stop = int(crossed[0]) if crossed.size else payments
