@@ -33,7 +33,7 @@ RANK = {name: index for index, layer in enumerate(LAYERS) for name in layer}
 def _top_module(path: pathlib.Path) -> str:
     relative = path.relative_to(PACKAGE)
     name = relative.parts[0].removesuffix(".py")
-    return "exercises" if name.startswith("exercises_") else name  # topic checks share a layer
+    return name
 
 
 def _imported_siblings(path: pathlib.Path) -> set[str]:

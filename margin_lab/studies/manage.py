@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .._checks import require_choice, require_count, require_fraction, require_non_negative, require_positive
+from .._checks import require_choice, require_count, require_non_negative, require_positive
 from .._checks import require_range, require_text
 from ..margin import _require_rate_below_initial, collateral_to_survive, initial_margin
 from ..model import Side

@@ -9,11 +9,11 @@ isolated price that the leverage setting would give.
 
 from __future__ import annotations
 
-from ._checks import require_choice, require_non_negative, require_number, require_positive
-from .exercises import Feedback, _entered, _gap, _near, _tolerance, _verdict
-from .margin import bankruptcy_price, initial_margin, liquidation_price
-from .model import Basis, Side
-from .text import number
+from .._checks import require_choice, require_non_negative, require_number, require_positive
+from ..margin import bankruptcy_price, initial_margin, liquidation_price
+from ..model import Basis, Side
+from ..text import number
+from .feedback import Feedback, close_to, entered_text, gap_text, tolerance_or, verdict
 
 __all__ = ["check_cross_liquidation_price", "cross_collateral"]
 
@@ -133,13 +133,13 @@ def check_cross_liquidation_price(
                f"{number(other_pnl)} = {number(collateral)}")
     if expected is None:
         statement = f"no positive price liquidates this cross {side.value} ({backing}); enter 0 for none"
-        return _verdict(answer <= 0, statement, _entered(answer), "", "", explanation)
-    tolerance = _tolerance(tolerance, 0.001 * expected)
+        return verdict(answer <= 0, statement, entered_text(answer), "", "", explanation)
+    tolerance = tolerance_or(tolerance, 0.001 * expected)
     statement = f"the cross {side.value}'s liquidation price is {number(expected)} ({backing})"
     correct = abs(answer - expected) <= tolerance
     hint = "" if correct else _hint(answer, tolerance, expected, price_with, side, balance, other_maintenance,
                                     other_pnl, collateral, entry_price, size, maintenance_rate, leverage)
-    return _verdict(correct, statement, _entered(answer), _gap(answer, expected, "", 2), hint, explanation)
+    return verdict(correct, statement, entered_text(answer), gap_text(answer, expected, "", 2), hint, explanation)
 
 
 def _hint(answer, tolerance, expected, price_with, side, balance, other_maintenance, other_pnl, collateral,
@@ -167,7 +167,7 @@ def _hint(answer, tolerance, expected, price_with, side, balance, other_maintena
         candidates.append((isolated, f"That is the isolated price with the initial margin at {leverage:g}x as "
                            "collateral. In cross the leverage setting does not decide the backing: the wallet does."))
     found = [text for value, text in candidates
-             if value is not None and _near(answer, value, tolerance) and not _near(value, expected, tolerance)]
+             if value is not None and close_to(answer, value, tolerance) and not close_to(value, expected, tolerance)]
     # Two slips can land on nearly the same number (forgetting 55 of maintenance vs the bankruptcy
     # price); name both rather than guess.
     return " Or: ".join(found[:2])

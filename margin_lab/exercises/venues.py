@@ -18,11 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._checks import require_choice, require_number, require_positive
-from .exercises import Feedback, _entered, _gap, _near, _tolerance, _verdict
-from .margin import margin_level_price
-from .model import Position, Side
-from .text import number, percent, price
+from .._checks import require_choice, require_number, require_positive
+from ..margin import margin_level_price
+from ..model import Position, Side
+from ..text import number, percent, price
+from .feedback import Feedback, close_to, entered_text, gap_text, tolerance_or, verdict
 
 __all__ = ["Attempt", "attempt", "check_margin_call_price"]
 
@@ -181,8 +181,8 @@ def check_margin_call_price(
     level = f"a margin level of {percent(threshold, 0)}"
     if expected is None:
         statement = f"no positive price brings this {side.value} to {level}; enter 0 for none"
-        return _verdict(answer <= 0, statement, _entered(answer), "", "", explanation)
-    tolerance = _tolerance(tolerance, 0.001 * expected)
+        return verdict(answer <= 0, statement, entered_text(answer), "", "", explanation)
+    tolerance = tolerance_or(tolerance, 0.001 * expected)
     hints = []
     if threshold != 0.4:
         hints.append((margin_level_price(side, entry_price, size, balance, leverage, 0.4),
@@ -194,9 +194,9 @@ def check_margin_call_price(
     hints.append((margin_level_price(side, entry_price, size, used, leverage, threshold),
                   f"That counts only the used margin ({number(used)}) as equity: Kraken spot margin is "
                   f"account-wide, so the whole balance of {number(balance)} backs the position."))
-    hint = next((text for candidate, text in hints if _near(answer, candidate, tolerance)
-                 and not _near(candidate, expected, tolerance)), "")
+    hint = next((text for candidate, text in hints if close_to(answer, candidate, tolerance)
+                 and not close_to(candidate, expected, tolerance)), "")
     statement = (f"the {side.value} reaches {level} (equity / used margin, {number(used)} at entry) at "
                  f"{number(expected)}")
     correct = abs(answer - expected) <= tolerance
-    return _verdict(correct, statement, _entered(answer), _gap(answer, expected, "", 2), hint, explanation)
+    return verdict(correct, statement, entered_text(answer), gap_text(answer, expected, "", 2), hint, explanation)

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import math
 
-from ._checks import require_choice, require_number
-from .closed_form import DAYS_PER_YEAR, _log_barrier, _normal_tail, liquidation_probability_exact
-from .exercises import Feedback, _entered, _gap, _near, _tolerance, _verdict
-from .model import Side
-from .text import percent
+from .._checks import require_choice, require_number
+from ..closed_form import DAYS_PER_YEAR, _log_barrier, _normal_tail, liquidation_probability_exact
+from ..model import Side
+from ..text import percent
+from .feedback import Feedback, close_to, entered_text, gap_text, tolerance_or, verdict
 
 __all__ = ["check_liquidation_probability", "ending_beyond_probability"]
 
@@ -121,7 +121,7 @@ def check_liquidation_probability(
     side = require_choice("side", side, Side)
     expected = 100 * liquidation_probability_exact(side, leverage, maintenance_rate, annual_volatility, days,
                                                    steps_per_day=steps_per_day, drift=drift)
-    tolerance = _tolerance(tolerance, 1.0)
+    tolerance = tolerance_or(tolerance, 1.0)
     watch = "watched continuously" if steps_per_day is None else f"checked {steps_per_day} time(s) a day"
     other_watch = 1 if steps_per_day is None else None
     other = 100 * liquidation_probability_exact(side, leverage, maintenance_rate, annual_volatility, days,
@@ -133,7 +133,7 @@ def check_liquidation_probability(
                                                    days, steps_per_day=steps_per_day, drift=drift)
 
     def near(value: float) -> bool:
-        return _near(answer, value, tolerance) and not _near(answer, expected, tolerance)
+        return close_to(answer, value, tolerance) and not close_to(answer, expected, tolerance)
 
     hint = ""
     if near(other):
@@ -149,7 +149,7 @@ def check_liquidation_probability(
     elif near(bankrupt):
         hint = ("That is the chance of reaching the bankruptcy price (no maintenance margin). Liquidation comes "
                 "earlier, while the maintenance margin is still there, so it is more likely.")
-    elif _near(answer * 100, expected, tolerance):
+    elif close_to(answer * 100, expected, tolerance):
         hint = f"That looks like a fraction: enter a percentage ({expected:.2f}, not {expected / 100:.4f})."
     statement = (
         f"a {leverage:g}x isolated {side.value} with {percent(maintenance_rate, 3)} maintenance, at "
@@ -157,5 +157,5 @@ def check_liquidation_probability(
         f"{expected:.2f} % (price {watch})"
     )
     correct = abs(answer - expected) <= tolerance
-    return _verdict(correct, statement, f"{_entered(answer)} %", _gap(answer, expected, " points", 2), hint,
+    return verdict(correct, statement, f"{entered_text(answer)} %", gap_text(answer, expected, " points", 2), hint,
                     explanation)

@@ -1,7 +1,7 @@
 """Exercise checks for lesson 3: the cushion left at liquidation, and tiered liquidation prices.
 
 Each check recomputes the answer with :mod:`margin_lab.margin` and :mod:`margin_lab.tiers`,
-compares it within a tolerance through :func:`margin_lab.exercises.check_number`, and, when a
+compares it within a tolerance through :func:`margin_lab.exercises.feedback.check_number`, and, when a
 wrong answer matches a common mistake, says which one:
 
 * the cushion: 0 (REFERENCE.md §4, "Liquidation happens at 0 % margin"), the whole collateral,
@@ -13,25 +13,20 @@ wrong answer matches a common mistake, says which one:
 
 from __future__ import annotations
 
-import math
-
-from ._checks import require_choice, require_number
-from .exercises import Feedback, check_number
-from .margin import bankruptcy_price, liquidation_price, maintenance_margin, position_equity
-from .model import Basis, Side
-from .tiers import MaintenanceSchedule, tiered_liquidation_price
+from .._checks import require_choice, require_number
+from ..margin import bankruptcy_price, liquidation_price, maintenance_margin, position_equity
+from ..model import Basis, Side
+from ..tiers import MaintenanceSchedule, tiered_liquidation_price
+from .feedback import Feedback, check_number, close_to
 
 __all__ = ["check_liquidation_cushion", "check_tiered_liquidation_price"]
 
-
-def _near(answer: float, target: float | None, tolerance: float) -> bool:
-    return target is not None and math.isfinite(target) and abs(answer - target) <= tolerance
 
 
 def _first_hint(answer: float, tolerance: float, expected: float, hints: list[tuple[float | None, str]]) -> str:
     """The hint of the first known mistake the answer matches (never one equal to the right answer)."""
     for target, hint in hints:
-        if _near(answer, target, tolerance) and not _near(expected, target, tolerance):
+        if close_to(answer, target, tolerance) and not close_to(expected, target, tolerance):
             return hint
     return ""
 
