@@ -16,7 +16,7 @@ from ..model import MarginMode
 from ..text import number, price
 from ._legends import legend
 from ._style import fixed_ticks, line_style, round_up, show
-from .position import _thousands
+from .axes import thousands
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -71,7 +71,7 @@ def draw_cross_vs_isolated(axes: Any, result: "CrossVsIsolated") -> None:
     low = min(values)
     left.set_ylim(-round_up(-low * 1.04) if low < -0.08 * top else -0.08 * top, top)
     left.set_ylabel(f"Account equity ({result.quote})")
-    _thousands(left, "y")
+    thousands(left, "y")
     left.figure.suptitle(f"{result.scenario.capitalize()}: {result.label} at {result.leverage:g}x, "
                          f"{number(result.margin, 0)} {result.quote} margin each", fontsize=10)
 
@@ -106,5 +106,5 @@ def draw_leverage_settings(ax: "Axes", result: "LeverageSettings") -> None:
                  f"({number(r.balance, 0)} {q} wallet)", loc="left")
     ax.set_xlabel("Leverage setting (log scale)")
     ax.set_ylabel(f"Liquidation price ({q} per {r.base})")
-    _thousands(ax, "y")
+    thousands(ax, "y")
     legend(ax, loc="center left", bbox_to_anchor=(1.01, 0.5), borderaxespad=0.0)

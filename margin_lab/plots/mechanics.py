@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..text import number, percent, price, quantity
-from ._legends import legend
+from ..text import duration, number, percent, price, quantity
 from ._style import PALETTE, line_style
-from ..studies.mark_price import _duration
+from .axes import legend_outside, thousands
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -45,17 +44,6 @@ _POSITIONS = (
 )
 
 
-def _legend_outside(ax: "Axes") -> None:
-    legend(ax, loc="center left", bbox_to_anchor=(1.01, 0.5), borderaxespad=0.0)
-
-
-def _thousands(axis: Any) -> None:
-    from matplotlib.ticker import MaxNLocator, StrMethodFormatter
-
-    axis.set_major_locator(MaxNLocator(nbins=5))
-    axis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
-
-
 def draw_mark_vs_last(ax: "Axes", hour: "MarkVsLast") -> None:
     """The last traded price wicking through the liquidation price while the mark price, which
     triggers liquidation, stays clear of it; the index beneath both (lesson 3).
@@ -82,12 +70,12 @@ def draw_mark_vs_last(ax: "Axes", hour: "MarkVsLast") -> None:
     ax.plot([when], [last], label=f"Wick: last price {price(last)}", **line_style("event"))
     when, mark = h.mark_extreme
     ax.plot([when], [mark], label=f"Mark at its most extreme {price(mark)}", **line_style("mark"))
-    ax.set_title(f"A {_duration(h.wick_seconds)} wick in the last price; the mark price decides", loc="left")
+    ax.set_title(f"A {duration(h.wick_seconds)} wick in the last price; the mark price decides", loc="left")
     ax.set_xlabel("Time (minutes)")
     ax.set_ylabel(f"Price ({q} per {b})")
     ax.set_xlim(h.times[0], h.times[-1])
-    _thousands(ax.yaxis)
-    _legend_outside(ax)
+    thousands(ax, "y")
+    legend_outside(ax)
 
 
 def draw_cost_drift(ax: "Axes", drift: "CostDrift") -> None:
@@ -121,8 +109,8 @@ def draw_cost_drift(ax: "Axes", drift: "CostDrift") -> None:
     ax.set_xlabel("Time (days)")
     ax.set_ylabel(f"Liquidation price ({q} per {b})")
     ax.set_xlim(start, end if end > start else start + 1)
-    _thousands(ax.yaxis)
-    _legend_outside(ax)
+    thousands(ax, "y")
+    legend_outside(ax)
 
 
 def draw_tier_ladder(ax: "Axes", ladder: "TierLadder") -> None:
@@ -168,4 +156,4 @@ def draw_tier_ladder(ax: "Axes", ladder: "TierLadder") -> None:
     ax.set_title("Maintenance tiers: a bigger position pays a higher rate", loc="left")
     ax.set_xlabel(f"Position notional ({q}, log scale)")
     ax.set_ylabel("Maintenance rate (%)")
-    _legend_outside(ax)
+    legend_outside(ax)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..studies.venues import venue_label
 from ..text import number, percent, price, quantity
 from ._legends import legend
 from ._style import add_bars, fill_style, fixed_ticks, label_bars, line_style, round_up
-from ..studies.venues import venue_label
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes

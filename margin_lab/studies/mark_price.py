@@ -16,7 +16,7 @@ from .._checks import require_choice, require_fraction, require_positive, requir
 from ..mark import binance_mark_price
 from ..margin import initial_margin, liquidation_distance, liquidation_price
 from ..model import Side
-from ..text import number, percent, price, quantity
+from ..text import duration, number, percent, price, quantity
 
 __all__ = ["MarkVsLast", "mark_vs_last", "SAMPLE_SECONDS", "BASIS_SAMPLES", "PREMIUM"]
 
@@ -85,7 +85,7 @@ class MarkVsLast:
         ]
         when, last = self.last_extreme
         lines.append(
-            f"Last traded price: a {_duration(self.wick_seconds)} wick at minute {when:g} to {price(last)} "
+            f"Last traded price: a {duration(self.wick_seconds)} wick at minute {when:g} to {price(last)} "
             f"({percent(abs(last / self.entry_price - 1))} {where} the entry), "
             f"{'through' if self.touches(last) else 'short of'} the liquidation price."
         )
@@ -102,15 +102,6 @@ class MarkVsLast:
                if self.touches(last) and not self.touches(mark) else "")
         )
         return "\n".join(lines)
-
-
-def _duration(seconds: int) -> str:
-    """'15-second', or '10-minute' for whole minutes from two minutes up.
-
-    >>> _duration(15), _duration(600)
-    ('15-second', '10-minute')
-    """
-    return f"{seconds // 60}-minute" if seconds >= 120 and seconds % 60 == 0 else f"{seconds}-second"
 
 
 def mark_vs_last(

@@ -19,14 +19,9 @@ import numpy as np
 from .._checks import require_choice, require_fraction, require_positive, require_range, require_text
 from ..margin import _liquidation_price_kernel, funding_payment, initial_margin, liquidation_distance, liquidation_price
 from ..model import Side
-from ..text import amount, number, percent, price, quantity
+from ..text import adverse_move, amount, number, percent, price, quantity
 
 __all__ = ["DistanceTable", "liquidation_distances", "CostDrift", "cost_drift"]
-
-
-def _against(side: Side) -> tuple[str, str]:
-    """(the word for a move against ``side``, where the liquidation price lies)."""
-    return ("fall", "below") if side is Side.LONG else ("rise", "above")
 
 
 def _opening_check(leverage: float, rate: float, fee_rate: float, name: str = "leverage") -> None:
@@ -64,7 +59,7 @@ class DistanceTable:
     def summary(self) -> str:
         """The table, then the sentence it proves."""
         fee = f" and a {percent(self.fee_rate, 3)} closing fee" if self.fee_rate else ""
-        move, _ = _against(self.side)
+        move, _ = adverse_move(self.side)
         lines = [
             f"{self.side.value.capitalize()} {quantity(self.size)} {self.base} at {price(self.entry_price)} "
             f"{self.quote}, maintenance {percent(self.maintenance_rate, 3)} of the value at the mark{fee}:",
