@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass, replace
 
 from .ledger import TRANSFER, LedgerEntry
-from .margin import _pnl_kernel
+from .margin import _margin_level_kernel, _pnl_kernel
 from .model import Basis, Event, MarginMode, Side, Venue
 from .tiers import MaintenanceSchedule
 
@@ -93,9 +93,7 @@ class Holding:
 
 def level(equity: float, requirement: float) -> float:
     """Equity / maintenance; ±inf when no maintenance is required (liquidation only below 0)."""
-    if requirement > 0:
-        return equity / requirement
-    return math.inf if equity >= 0 else -math.inf
+    return _margin_level_kernel(equity, requirement)
 
 
 def pool(holdings, balance: float, basis: Basis) -> tuple[float, float, float]:

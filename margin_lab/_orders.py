@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from ._checks import require_choice, require_leverage, require_positive, require_range, require_text
 from ._engine import Holding, level, pool
 from .ledger import TRANSFER, LedgerEntry
-from .margin import _bankruptcy_price_kernel, _funding_kernel, _positive_or_none
+from .margin import _bankruptcy_price_kernel, _cross_collateral_kernel, _funding_kernel, _positive_or_none
 from .model import Basis, MarginMode, Side, Venue
 from .tiers import _solve_tiered, as_schedule
 
@@ -75,9 +75,8 @@ def backing(book: Book, found: Holding, *, with_maintenance: bool) -> float | No
     if not found.is_cross:
         return found.collateral
     others = [h for h in book.positions.values() if h.is_cross and h is not found]
-    total = book.balance + math.fsum(h.pnl() for h in others)
-    if with_maintenance:
-        total -= math.fsum(h.maintenance(book.basis) for h in others)
+    maintenances = [h.maintenance(book.basis) for h in others] if with_maintenance else []
+    total = _cross_collateral_kernel(book.balance, [h.pnl() for h in others], maintenances)
     return total if total > 0 else None
 
 
@@ -97,8 +96,7 @@ def liquidation_prices(book: Book) -> dict[str, float | None]:
         collateral = found.collateral
         if found.is_cross:
             others = [amounts for other, amounts in cross.items() if other != symbol]
-            total = book.balance + math.fsum([pnl for pnl, _ in others])
-            total -= math.fsum([maintenance for _, maintenance in others])
+            total = _cross_collateral_kernel(book.balance, [pnl for pnl, _ in others], [mm for _, mm in others])
             collateral = total if total > 0 else None
         prices[symbol] = _price_backed_by(book, found, collateral)
     return prices
@@ -228,7 +226,8 @@ def reduce(book: Book, symbol, size, price) -> Change:
         raise ValueError(f"size must be <= the open size {found.size:g} of {symbol}, got {size!r}")
     full = quantity == found.size
     if found.is_cross:
-        backing = book.balance + math.fsum(h.pnl() for h in book.positions.values() if h.is_cross and h is not found)
+        backing = _cross_collateral_kernel(
+            book.balance, [h.pnl() for h in book.positions.values() if h.is_cross and h is not found], [])
         released = 0.0
     else:
         backing = found.collateral

@@ -38,6 +38,7 @@ __all__ = [
     "collateral_to_survive",
     "funding_payment",
     "backstop_price",
+    "cross_collateral",
 ]
 
 
@@ -72,6 +73,18 @@ def _bankruptcy_price_kernel(sign, entry_price, size, collateral):
 def _funding_kernel(sign, rate, size, mark_price):
     """What one funding payment takes from the position: s·rate·Q·P (negative: it receives)."""
     return sign * rate * size * mark_price
+
+
+def _cross_collateral_kernel(balance, other_pnls, other_maintenances):
+    """M of one cross position: WB + Σ other uPnL − Σ other MM (exactly rounded sums)."""
+    return balance + math.fsum(other_pnls) - math.fsum(other_maintenances)
+
+
+def _margin_level_kernel(equity, requirement):
+    """Equity / requirement; ±inf when nothing is required (only a negative equity is below it)."""
+    if requirement > 0:
+        return equity / requirement
+    return math.inf if equity >= 0 else -math.inf
 
 
 def _positive_or_none(price: float) -> float | None:
@@ -264,7 +277,9 @@ def margin_level(equity: float, requirement: float) -> float:
     equity : float
         Quote currency, any finite value (negative after a gap).
     requirement : float
-        Quote currency, > 0.
+        Quote currency, >= 0. With nothing required (a 0 % maintenance rate) the level is
+        +inf, or −inf once equity is negative: the account engine liquidates at a level below 1
+        and uses this same rule.
 
     References
     ----------
@@ -275,10 +290,12 @@ def margin_level(equity: float, requirement: float) -> float:
     --------
     >>> margin_level(equity=10_000, requirement=4_000)
     2.5
+    >>> margin_level(equity=50, requirement=0), margin_level(equity=-1, requirement=0)
+    (inf, -inf)
     """
     equity = require_number("equity", equity)
-    requirement = require_positive("requirement", requirement)
-    return equity / requirement
+    requirement = require_non_negative("requirement", requirement)
+    return _margin_level_kernel(equity, requirement)
 
 
 def margin_ratio(equity: float, requirement: float) -> float:
@@ -690,6 +707,52 @@ def backstop_price(
                           hint="a share of the maintenance margin, 2/3 on Hyperliquid")
     rate = require_fraction("maintenance_rate", maintenance_rate)
     return liquidation_price(side, entry_price, size, collateral, rate * level)
+
+
+def cross_collateral(balance: float, other_maintenance: float = 0.0, other_pnl: float = 0.0) -> float:
+    """M for one cross position: WB − TMM₁ + UPNL₁, quote currency.
+
+    The collateral that REFERENCE.md §1's liquidation formula takes for a cross position: the
+    wallet, plus what the other cross positions gain (or minus what they lose), minus what they
+    must keep as maintenance. The account engine backs its cross positions with this formula.
+
+    Parameters
+    ----------
+    balance : float
+        The wallet balance WB, > 0.
+    other_maintenance : float
+        TMM₁: the other cross positions' maintenance margin at their marks, >= 0.
+    other_pnl : float
+        UPNL₁: the other cross positions' unrealised P&L at their marks (negative for a loss).
+
+    Raises
+    ------
+    ValueError
+        When M <= 0: the pool is already below maintenance, so no price is left to find.
+
+    Notes
+    -----
+    Taught in lessons/05_cross_margin.ipynb.
+
+    References
+    ----------
+    Binance FAQ "How to calculate liquidation price of USDⓈ-M contracts"; REFERENCE.md §1 (Cross).
+
+    Examples
+    --------
+    >>> cross_collateral(10_000, other_maintenance=55, other_pnl=-1_000)
+    8945.0
+    """
+    balance = require_positive("balance", balance)
+    other_maintenance = require_non_negative("other_maintenance", other_maintenance)
+    other_pnl = require_number("other_pnl", other_pnl, hint="negative for a loss")
+    collateral = _cross_collateral_kernel(balance, [other_pnl], [other_maintenance])
+    if collateral <= 0:
+        raise ValueError(
+            f"balance - other_maintenance + other_pnl must be > 0, got {collateral!r}: the cross pool is already "
+            "below maintenance and would be liquidated now"
+        )
+    return collateral
 
 
 def _require_rate_below_initial(maintenance_rate: float, leverage: float) -> None:

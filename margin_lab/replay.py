@@ -33,6 +33,7 @@ from dataclasses import dataclass, field, replace
 
 from ._checks import require_choice, require_count, require_non_negative, require_number, require_positive, require_text
 from .account import Account
+from .margin import initial_margin
 from .model import Event, MarginMode, Side, Venue
 from .tiers import MaintenanceSchedule
 
@@ -338,7 +339,7 @@ def replay(
     for leg in portfolio.legs:
         entry = leg.entry_price or closes[leg.symbol][0]
         if leg.mode is MarginMode.ISOLATED:
-            collateral = leg.collateral or leg.size * entry / leg.leverage
+            collateral = leg.collateral or initial_margin(leg.size, entry, leg.leverage)
             account.open_isolated(leg.symbol, leg.side, leg.size, entry, collateral, leg.maintenance, leg.leverage)
         else:
             account.open_cross(leg.symbol, leg.side, leg.size, entry, leg.maintenance, leg.leverage)

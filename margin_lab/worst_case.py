@@ -11,11 +11,12 @@ import math
 
 from ._checks import require_text
 from .account import Account
+from .margin import initial_margin
 from .model import MarginMode
 from .paths import ASSET_DEFAULTS
 from .replay import Leg, Portfolio
 
-__all__ = ["leg_asset", "leg_entry_price", "require_portfolio", "worst_case_loss"]
+__all__ = ["leg_asset", "leg_collateral", "leg_entry_price", "require_portfolio", "worst_case_loss"]
 
 
 def leg_asset(symbol: str) -> str:
@@ -50,6 +51,15 @@ def leg_entry_price(leg: Leg) -> float:
     return leg.entry_price or ASSET_DEFAULTS[leg_asset(leg.symbol)].start_price
 
 
+def leg_collateral(leg: Leg) -> float:
+    """The collateral an isolated leg opens with: its own, or its initial margin Q·EP / L.
+
+    >>> leg_collateral(Leg("BTC", "long", 1, 10, entry_price=20_000)), leg_collateral(Leg("BTC", "long", 1, 10, collateral=3_000))
+    (2000.0, 3000)
+    """
+    return leg.collateral or initial_margin(leg.size, leg_entry_price(leg), leg.leverage)
+
+
 def worst_case_loss(plan: Portfolio) -> float:
     """The most ``plan`` can lose on any price path, in quote currency.
 
@@ -82,8 +92,7 @@ def worst_case_loss(plan: Portfolio) -> float:
         return float(plan.balance)
     account = Account(plan.balance, fee_rate=plan.fee_rate, venue=plan.venue)
     for leg in plan.legs:
-        entry = leg_entry_price(leg)
-        collateral = leg.collateral or leg.size * entry / leg.leverage
-        account.open_isolated(leg.symbol, leg.side, leg.size, entry, collateral, leg.maintenance, leg.leverage)
+        account.open_isolated(leg.symbol, leg.side, leg.size, leg_entry_price(leg), leg_collateral(leg), leg.maintenance,
+                              leg.leverage)
     held = [p.collateral for p in account.positions.values()]
     return math.fsum([*held, -account.ledger_summary()["fee"]])

@@ -125,3 +125,28 @@ def test_a_leg_without_an_entry_price_starts_at_its_assets_default():
     assert math.isfinite(leg_entry_price(Leg("ETH", "long", 1, 5)))
     with pytest.raises(ValueError, match="symbol"):
         leg_asset("DOGE")
+
+
+def test_with_nothing_required_the_margin_level_is_the_engines_infinite_level():
+    from margin_lab.margin import margin_level
+
+    account = Account(10_000)
+    account.open_cross("BTCUSDT", "long", 1, 20_000, 0.0, leverage=10)
+    assert account.cross_margin_level == margin_level(10_000, 0) == math.inf
+    assert margin_level(-1, 0) == -math.inf
+
+
+@FAST
+@given(wallet=st.floats(500, 50_000), eth_mark=st.floats(900, 1_100), side=sides)
+def test_the_cross_collateral_formula_backs_the_accounts_cross_liquidation_price(wallet, eth_mark, side):
+    from margin_lab import cross_collateral
+
+    account = Account(wallet)
+    account.open_cross("ETHUSDT", "short", 2, 1_000, 0.01, leverage=10)
+    account.open_cross("BTCUSDT", side, 0.1, 20_000, 0.005, leverage=10)
+    account.set_marks({"ETHUSDT": eth_mark})
+    other_pnl, other_maintenance = -2 * (eth_mark - 1_000), 0.01 * 2 * eth_mark
+    collateral = cross_collateral(wallet, other_maintenance, other_pnl)
+    expected = liquidation_price(side, 20_000, 0.1, collateral, 0.005)
+    found = account.positions["BTCUSDT"].liquidation_price
+    assert found == expected if expected is None else found == pytest.approx(expected, rel=1e-9)

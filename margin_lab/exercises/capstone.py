@@ -17,7 +17,7 @@ from ..model import MarginMode
 from ..replay import Leg, Portfolio
 from ..studies.capstone import STRESS_DAYS, ScenarioLoss, StressTest, stress_test
 from ..text import number
-from ..worst_case import leg_entry_price, worst_case_loss
+from ..worst_case import leg_collateral, leg_entry_price, worst_case_loss
 from .feedback import Feedback, close_to, entered_text, gap_text, tolerance_or, verdict
 
 __all__ = ["PlanVerdict", "check_plan", "check_worst_case_loss"]
@@ -88,8 +88,7 @@ def _hint(outcome: ScenarioLoss, plan: Portfolio, budget: float) -> str:
             return (f"In the {name} the isolated {_name(legs[biggest.symbol])} was liquidated and lost "
                     f"{number(biggest.loss)}, more than the whole {number(budget)} budget: give it less collateral "
                     "(a higher leverage: liquidated sooner, yet it loses at most its collateral) or cut its size.")
-        collateral = sum(leg.collateral or leg.size * leg_entry_price(leg) / leg.leverage
-                         for leg in plan.legs if leg.mode is MarginMode.ISOLATED)
+        collateral = sum(leg_collateral(leg) for leg in plan.legs if leg.mode is MarginMode.ISOLATED)
         symbols = [e.symbol for e in isolated]
         legs_were = f"{_names(symbols)} {'leg was' if len(set(symbols)) == 1 else 'legs were'}"
         return (f"In the {name} the isolated {legs_were} liquidated and lost {number(sum(e.loss for e in isolated))}: "
@@ -226,7 +225,7 @@ def check_worst_case_loss(
     expected = worst_case_loss(plan)
     tolerance = tolerance_or(tolerance, max(0.5, 0.005 * expected))
     cross = any(leg.mode is MarginMode.CROSS for leg in plan.legs)
-    collateral = sum(leg.collateral or leg.size * leg_entry_price(leg) / leg.leverage for leg in plan.legs)
+    collateral = sum(leg_collateral(leg) for leg in plan.legs)
     value = sum(leg.size * leg_entry_price(leg) for leg in plan.legs)
     hint = ""
     if close_to(answer, expected, tolerance):

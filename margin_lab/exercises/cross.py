@@ -9,51 +9,13 @@ isolated price that the leverage setting would give.
 
 from __future__ import annotations
 
-from .._checks import require_choice, require_non_negative, require_number, require_positive
-from ..margin import bankruptcy_price, initial_margin, liquidation_price
+from .._checks import require_choice, require_number, require_positive
+from ..margin import bankruptcy_price, cross_collateral, initial_margin, liquidation_price
 from ..model import Basis, Side
 from ..text import number
 from .feedback import Feedback, close_to, entered_text, gap_text, tolerance_or, verdict
 
 __all__ = ["check_cross_liquidation_price", "cross_collateral"]
-
-
-def cross_collateral(balance: float, other_maintenance: float = 0.0, other_pnl: float = 0.0) -> float:
-    """M for one cross position: WB − TMM₁ + UPNL₁, quote currency.
-
-    Parameters
-    ----------
-    balance : float
-        The wallet balance WB, > 0.
-    other_maintenance : float
-        TMM₁: the other cross positions' maintenance margin at their marks, >= 0.
-    other_pnl : float
-        UPNL₁: the other cross positions' unrealised P&L at their marks (negative for a loss).
-
-    Raises
-    ------
-    ValueError
-        When M <= 0: the pool is already below maintenance, so no price is left to find.
-
-    References
-    ----------
-    Binance FAQ "How to calculate liquidation price of USDⓈ-M contracts"; REFERENCE.md §1 (Cross).
-
-    Examples
-    --------
-    >>> cross_collateral(10_000, other_maintenance=55, other_pnl=-1_000)
-    8945.0
-    """
-    balance = require_positive("balance", balance)
-    other_maintenance = require_non_negative("other_maintenance", other_maintenance)
-    other_pnl = require_number("other_pnl", other_pnl, hint="negative for a loss")
-    collateral = balance - other_maintenance + other_pnl
-    if collateral <= 0:
-        raise ValueError(
-            f"balance - other_maintenance + other_pnl must be > 0, got {collateral!r}: the cross pool is already "
-            "below maintenance and would be liquidated now"
-        )
-    return collateral
 
 
 def check_cross_liquidation_price(

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._checks import require_choice, require_number, require_positive
-from ..margin import margin_level_price
+from ..margin import initial_margin, margin_level_price
 from ..model import Position, Side
 from ..text import number, percent, price
 from .feedback import Feedback, close_to, entered_text, gap_text, tolerance_or, verdict
@@ -177,7 +177,7 @@ def check_margin_call_price(
     leverage = require_positive("leverage", leverage)
     threshold = require_positive("threshold", threshold, hint="a margin level as a ratio, 0.8 = 80 %")
     expected = margin_level_price(side, entry_price, size, balance, leverage, threshold)
-    used = size * entry_price / leverage
+    used = initial_margin(size, entry_price, leverage)
     level = f"a margin level of {percent(threshold, 0)}"
     if expected is None:
         statement = f"no positive price brings this {side.value} to {level}; enter 0 for none"
