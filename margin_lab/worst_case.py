@@ -14,7 +14,7 @@ from .account import Account
 from .margin import initial_margin
 from .model import MarginMode
 from .paths import ASSET_DEFAULTS
-from .replay import Leg, Portfolio
+from .portfolio import Leg, Portfolio
 
 __all__ = ["leg_asset", "leg_collateral", "leg_entry_price", "require_portfolio", "worst_case_loss"]
 
