@@ -1,14 +1,8 @@
-"""Exercise checks: the learner's number in, a plain-language verdict out.
+"""Exercise checks for lessons 1 and 2: one position's initial margin, equity, liquidation
+price and distance.
 
-Each ``check_<thing>`` recomputes the right answer with margin_lab's own formulas, compares
-it with the learner's answer within a tolerance, and returns a frozen :class:`Feedback` whose
-repr is its message, so an exercise cell ending with the check prints the verdict::
-
-    check_liquidation_distance(5, side="long", leverage=20, maintenance_rate=0.005)
-
-The message says what the right number is, how far the answer is from it, and, when the answer
-matches a common mistake (the bankruptcy price instead of the liquidation price, 1/leverage
-for the distance, a fraction where a percentage was asked), which one.
+Each names the usual slip when the answer matches one: the bankruptcy price instead of the
+liquidation price, 1/leverage for the distance, a fraction where a percentage was asked.
 """
 
 from __future__ import annotations
