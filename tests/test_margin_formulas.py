@@ -1,23 +1,19 @@
-"""Tests for the formulas moved down from the lesson studies into the core: the collateral that
-survives a price (margin.collateral_to_survive), one funding payment (margin.funding_payment),
-Hyperliquid's backstop price (margin.backstop_price), Binance's mark median (mark) and a plan's
-worst-case loss (worst_case). Each is checked against an independent route: the liquidation
-formula it inverts, the account that settles the payment, the defining equity equation, a
-brute-force median, and the account's own ledger."""
+"""Tests for the margin formulas that the lesson studies once held: the collateral that survives
+a price (collateral_to_survive), one funding payment, Hyperliquid's backstop price, a cross
+position's collateral and the margin level with nothing required. Each is checked against an
+independent route: the liquidation formula it inverts, the account that settles the payment or
+backs the cross position, and the defining equity equation."""
 
 from __future__ import annotations
 
 import math
 
-import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from margin_lab import Account, Leg, Portfolio, liquidation_price, maintenance_margin, position_equity
+from margin_lab import Account, liquidation_price, maintenance_margin, position_equity
 from margin_lab.margin import backstop_price, collateral_to_survive, funding_payment
-from margin_lab.mark import binance_mark_price, trailing_mean
-from margin_lab.worst_case import leg_asset, leg_entry_price, worst_case_loss
 
 sides = st.sampled_from(["long", "short"])
 FAST = settings(max_examples=120, deadline=None)
@@ -83,48 +79,6 @@ def test_a_backstop_at_the_whole_maintenance_margin_is_the_liquidation_price():
 def test_backstop_level_above_one_is_refused_by_name():
     with pytest.raises(ValueError, match="backstop_level"):
         backstop_price("long", 20_000, 5, 10_000, 0.01, 1.5)
-
-
-def test_the_trailing_mean_matches_a_loop_over_windows():
-    values = np.random.default_rng(11).normal(size=40)
-    for window in (1, 3, 30, 50):
-        expected = [values[max(0, i + 1 - window): i + 1].mean() for i in range(values.size)]
-        assert trailing_mean(values, window) == pytest.approx(expected, rel=1e-12, abs=1e-12)
-
-
-def test_the_mark_is_the_middle_one_of_index_price_2_and_last():
-    rng = np.random.default_rng(5)
-    index = 20_000 + rng.normal(0, 50, size=60)
-    last = index + rng.normal(0, 30, size=60)
-    mark = binance_mark_price(index, last, 30)
-    price_2 = index + trailing_mean(last - index, 30)
-    for i in range(60):
-        assert mark[i] == sorted([index[i], price_2[i], last[i]])[1]
-
-
-def test_the_mark_refuses_series_of_different_lengths():
-    with pytest.raises(ValueError, match="same shape"):
-        binance_mark_price(np.ones(3), np.ones(4))
-
-
-def test_an_all_isolated_plan_can_lose_its_collateral_plus_the_opening_fees():
-    legs = (Leg("BTC", "long", 1, 10, entry_price=30_000), Leg("ETH", "short", 4, 4, entry_price=2_000))
-    collateral = 30_000 / 10 + 4 * 2_000 / 4
-    fees = 0.0004 * (30_000 + 8_000)
-    assert worst_case_loss(Portfolio(20_000, legs, fee_rate=0.0004)) == pytest.approx(collateral + fees)
-
-
-def test_one_cross_leg_puts_the_whole_wallet_at_risk():
-    legs = (Leg("BTC", "long", 1, 10), Leg("SOL", "long", 10, 3, mode="cross"))
-    assert worst_case_loss(Portfolio(12_345, legs)) == 12_345.0
-
-
-def test_a_leg_without_an_entry_price_starts_at_its_assets_default():
-    assert leg_asset("solusdt") == "SOL"
-    assert leg_entry_price(Leg("ETHUSDT", "long", 1, 5)) == leg_entry_price(Leg("ETH", "long", 1, 5))
-    assert math.isfinite(leg_entry_price(Leg("ETH", "long", 1, 5)))
-    with pytest.raises(ValueError, match="symbol"):
-        leg_asset("DOGE")
 
 
 def test_with_nothing_required_the_margin_level_is_the_engines_infinite_level():
