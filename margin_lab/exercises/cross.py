@@ -13,7 +13,7 @@ from .._checks import require_choice, require_number, require_positive
 from ..margin import bankruptcy_price, cross_collateral, initial_margin, liquidation_price
 from ..model import Basis, Side
 from ..text import number
-from .feedback import Feedback, close_to, entered_text, gap_text, tolerance_or, verdict
+from .feedback import Feedback, entered_text, gap_text, matching_hints, tolerance_or, verdict
 
 __all__ = ["check_cross_liquidation_price", "cross_collateral"]
 
@@ -128,8 +128,7 @@ def _hint(answer, tolerance, expected, price_with, side, balance, other_maintena
         isolated = price_with(initial_margin(size, entry_price, require_positive("leverage", leverage)))
         candidates.append((isolated, f"That is the isolated price with the initial margin at {leverage:g}x as "
                            "collateral. In cross the leverage setting does not decide the backing: the wallet does."))
-    found = [text for value, text in candidates
-             if value is not None and close_to(answer, value, tolerance) and not close_to(value, expected, tolerance)]
+    found = matching_hints(answer, expected, tolerance, candidates)
     # Two slips can land on nearly the same number (forgetting 55 of maintenance vs the bankruptcy
     # price); name both rather than guess.
     return " Or: ".join(found[:2])

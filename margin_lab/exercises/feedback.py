@@ -8,12 +8,14 @@ its message with :func:`verdict` (or calls :func:`check_number`), so every check
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .._checks import require_non_negative, require_number
 from ..text import number
 
-__all__ = ["Feedback", "check_number", "close_to", "entered_text", "gap_text", "tolerance_or", "verdict"]
+__all__ = ["Feedback", "check_number", "close_to", "entered_text", "first_hint", "gap_text", "matching_hints",
+           "tolerance_or", "verdict"]
 
 
 @dataclass(frozen=True, repr=False)
@@ -38,6 +40,23 @@ def entered_text(value: float) -> str:
 def close_to(value: float, target: float | None, tolerance: float) -> bool:
     """Whether ``value`` is within ``tolerance`` of ``target`` (never of a missing or infinite target)."""
     return target is not None and math.isfinite(target) and abs(value - target) <= tolerance
+
+
+def matching_hints(answer: float, expected: float, tolerance: float,
+                   slips: Iterable[tuple[float | None, str]]) -> list[str]:
+    """The hints of the known slips whose value the answer matches, in order; a slip whose value
+    is the right answer itself is never named.
+
+    >>> matching_hints(19_600, 18_090.45, 10, [(19_600, "That is the bankruptcy price."), (None, "never")])
+    ['That is the bankruptcy price.']
+    """
+    return [hint for value, hint in slips
+            if close_to(answer, value, tolerance) and not close_to(value, expected, tolerance)]
+
+
+def first_hint(answer: float, expected: float, tolerance: float, slips: Iterable[tuple[float | None, str]]) -> str:
+    """The hint of the first known slip the answer matches, or "" (see :func:`matching_hints`)."""
+    return next(iter(matching_hints(answer, expected, tolerance, slips)), "")
 
 
 def verdict(correct: bool, statement: str, answer: str, gap: str, hint: str, explanation: str) -> Feedback:

@@ -22,7 +22,7 @@ from .._checks import require_choice, require_number, require_positive
 from ..margin import initial_margin, margin_level_price
 from ..model import Position, Side
 from ..text import number, percent, price
-from .feedback import Feedback, close_to, entered_text, gap_text, tolerance_or, verdict
+from .feedback import Feedback, entered_text, first_hint, gap_text, tolerance_or, verdict
 
 __all__ = ["Attempt", "attempt", "check_margin_call_price"]
 
@@ -194,8 +194,7 @@ def check_margin_call_price(
     hints.append((margin_level_price(side, entry_price, size, used, leverage, threshold),
                   f"That counts only the used margin ({number(used)}) as equity: Kraken spot margin is "
                   f"account-wide, so the whole balance of {number(balance)} backs the position."))
-    hint = next((text for candidate, text in hints if close_to(answer, candidate, tolerance)
-                 and not close_to(candidate, expected, tolerance)), "")
+    hint = first_hint(answer, expected, tolerance, hints)
     statement = (f"the {side.value} reaches {level} (equity / used margin, {number(used)} at entry) at "
                  f"{number(expected)}")
     correct = abs(answer - expected) <= tolerance
