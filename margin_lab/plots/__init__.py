@@ -1,9 +1,9 @@
 """Figures for the course: compute -> frozen result -> ``draw_<thing>(ax, result)`` -> PNG.
 
 A lesson cell shows a static figure with one call, which draws, displays the PNG and prints
-the result's plain-language summary underneath::
+the result's plain-language summary underneath (the result comes from :mod:`margin_lab.studies`)::
 
-    show(draw_liquidation_path, liquidation_path("long", leverage=20))
+    ml.show(ml.draw_liquidation_path, ml.liquidation_path("long", leverage=20))
 
 The house style (:mod:`margin_lab.plots._style`): 720 × 360 pixels per row, the Okabe-Ito
 palette with a line style or hatch per role, titles and axis labels with units, figures made
