@@ -63,7 +63,8 @@ _LAZY: dict[str, str] = {
 
 
 # Lesson-facing packages whose public names (their __all__) margin_lab also offers, lazily:
-# explorers, figures and exercise checks, so a lesson writes ``ml.liquidation_explorer(...)``.
+# explorers, figures, exercise checks and (module by module) the studies, so a lesson writes
+# ``ml.liquidation_explorer(...)``.
 _LESSON_FACING = ("margin_lab.widgets", "margin_lab.plots", "margin_lab.exercises")
 
 
@@ -71,9 +72,10 @@ def _lesson_facing_modules():
     yield from _LESSON_FACING
     import pkgutil
 
-    for info in pkgutil.iter_modules(__path__):
-        if info.name.startswith("exercises_"):
-            yield f"margin_lab.{info.name}"
+    from . import studies  # its modules hold the compute steps lessons call (``ml.liquidation_path``)
+
+    for info in pkgutil.iter_modules(studies.__path__):
+        yield f"margin_lab.studies.{info.name}"
 
 
 def __getattr__(name: str):

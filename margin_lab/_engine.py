@@ -14,10 +14,10 @@ rest; Kraken spot: oldest first), §3 (a gap can skip the warning).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from .ledger import TRANSFER, LedgerEntry
-from .margin import _pnl_kernel
+from .margin import _margin_level_kernel, _pnl_kernel
 from .model import Basis, Event, MarginMode, Side, Venue
 from .tiers import MaintenanceSchedule
 
@@ -86,6 +86,7 @@ class Holding:
         >>> from margin_lab.tiers import MaintenanceSchedule
         >>> h = Holding("BTC", Side.LONG, 1.0, 100.0, 100.0, MarginMode.ISOLATED, 10.0, 10.0,
         ...             MaintenanceSchedule.fixed(0.005), 0.1, 0)
+        >>> from dataclasses import replace
         >>> h.but(mark=90.0).mark, h.mark, h.but(mark=90.0) == replace(h, mark=90.0)
         (90.0, 100.0, True)
         """
@@ -100,9 +101,7 @@ class Holding:
 
 def level(equity: float, requirement: float) -> float:
     """Equity / maintenance; ±inf when no maintenance is required (liquidation only below 0)."""
-    if requirement > 0:
-        return equity / requirement
-    return math.inf if equity >= 0 else -math.inf
+    return _margin_level_kernel(equity, requirement)
 
 
 def pool(holdings, balance: float, basis: Basis, fee_rate: float = 0.0) -> tuple[float, float, float]:

@@ -25,7 +25,7 @@ from ._checks import (
 )
 from ._engine import Holding, level, pool
 from .ledger import TRANSFER, LedgerEntry
-from .margin import _bankruptcy_price_kernel, _positive_or_none
+from .margin import _bankruptcy_price_kernel, _cross_collateral_kernel, _funding_kernel, _positive_or_none
 from .model import Basis, MarginMode, Side, Venue
 from .tiers import _solve_tiered, as_schedule
 
@@ -88,9 +88,8 @@ def backing(book: Book, found: Holding, *, with_maintenance: bool) -> float | No
     if not found.is_cross:
         return found.collateral
     others = [h for h in book.positions.values() if h.is_cross and h is not found]
-    total = book.balance + math.fsum(h.pnl() for h in others)
-    if with_maintenance:
-        total -= math.fsum(book.requirement(h) for h in others)
+    maintenances = [book.requirement(h) for h in others] if with_maintenance else []
+    total = _cross_collateral_kernel(book.balance, [h.pnl() for h in others], maintenances)
     return total if total > 0 else None
 
 
@@ -110,8 +109,7 @@ def liquidation_prices(book: Book) -> dict[str, float | None]:
         collateral = found.collateral
         if found.is_cross:
             others = [amounts for other, amounts in cross.items() if other != symbol]
-            total = book.balance + math.fsum([pnl for pnl, _ in others])
-            total -= math.fsum([maintenance for _, maintenance in others])
+            total = _cross_collateral_kernel(book.balance, [pnl for pnl, _ in others], [mm for _, mm in others])
             collateral = total if total > 0 else None
         prices[symbol] = _price_backed_by(book, found, collateral)
     return prices
@@ -244,7 +242,8 @@ def reduce(book: Book, symbol, size, price) -> Change:
         raise ValueError(f"size must be <= the open size {found.size:g} of {symbol}, got {size!r}")
     full = quantity == found.size
     if found.is_cross:
-        backing = book.balance + math.fsum(h.pnl() for h in book.positions.values() if h.is_cross and h is not found)
+        backing = _cross_collateral_kernel(
+            book.balance, [h.pnl() for h in book.positions.values() if h.is_cross and h is not found], [])
         released = 0.0
     else:
         backing = found.collateral
@@ -276,7 +275,7 @@ def funding(book: Book, symbol, rate) -> Change:
     found = holding(book, symbol)
     rate = require_range("rate", rate, -1.0, 1.0, low_open=True, high_open=True,
                          hint="a fraction per funding interval, 0.0001 = 0.01 %")
-    payment = -found.side.sign * rate * found.size * found.mark
+    payment = -_funding_kernel(found.side.sign, rate, found.size, found.mark)
     positions, balance = dict(book.positions), book.balance
     if found.is_cross:
         payment = max(payment, -balance)

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import math
 
-from ._checks import require_choice, require_count, require_fraction, require_non_negative, require_number, require_positive, require_range
+from ._checks import require_choice, require_count, require_fraction, require_number, require_positive, require_range
 from ._checks import require_rate_below_initial
 from .margin import _liquidation_price_kernel
 from .model import Side
 
-__all__ = ["liquidation_probability_exact"]
+__all__ = ["liquidation_probability_exact", "ending_beyond_probability"]
 
 DAYS_PER_YEAR = 365.0
 MAX_LEVERAGE = 1000.0
@@ -212,3 +212,56 @@ def liquidation_probability_exact(
         return 0.0
     adverse_drift = -sign * (drift - 0.5 * volatility**2)
     return _first_passage(distance, adverse_drift, volatility, years)
+
+
+def ending_beyond_probability(
+    side: str | Side,
+    leverage: float,
+    maintenance_rate: float,
+    annual_volatility: float,
+    days: float,
+    *,
+    drift: float = 0.0,
+) -> float:
+    """Chance that the price *ends* the period beyond the liquidation price (not: touches it).
+
+    The usual slip when estimating a liquidation probability: it looks only at the last
+    price. A path can cross the liquidation price and come back, so the chance of touching it
+    is larger: about twice as large for a driftless log price (the reflection principle).
+
+    Parameters
+    ----------
+    As for :func:`margin_lab.liquidation_probability_exact`; ``annual_volatility`` > 0.
+
+    Notes
+    -----
+    With s = +1 long / −1 short and a = |ln(P_liq/EP)|, the log price at T is normal with mean
+    (mu − sigma²/2)·T and standard deviation sigma·√T, so the chance of ending beyond is
+    Phi((−a + m·T)/(sigma·√T)) with the adverse drift m = −s·(mu − sigma²/2): the first term of
+    the first-passage formula only. Taught in lessons/06_choosing_a_mode.ipynb.
+
+    References
+    ----------
+    S. Shreve, Stochastic Calculus for Finance II (2004), §3.7; REFERENCE.md §1.
+
+    Examples
+    --------
+    A 10x long at 80 % volatility over 30 days with mu = sigma²/2 (a driftless log price):
+    touching is twice as likely as ending below.
+
+    >>> end = ending_beyond_probability("long", 10, 0.005, 0.8, 30, drift=0.32)
+    >>> touch = liquidation_probability_exact("long", 10, 0.005, 0.8, 30, drift=0.32)
+    >>> round(end, 4), round(touch / end, 6)
+    (0.3309, 2.0)
+    """
+    side = require_choice("side", side, Side)
+    touch = liquidation_probability_exact(side, leverage, maintenance_rate, annual_volatility, days, drift=drift)
+    barrier = _log_barrier(side.sign, float(leverage), float(maintenance_rate))
+    if barrier is None or touch == 0.0:
+        return 0.0
+    volatility = require_number("annual_volatility", annual_volatility)
+    if volatility == 0.0:
+        return touch  # without volatility the path is a straight line: touching is ending beyond
+    years = float(days) / DAYS_PER_YEAR
+    adverse = -side.sign * (float(drift) - 0.5 * volatility**2)
+    return _normal_tail((abs(barrier) - adverse * years) / (volatility * math.sqrt(years)))

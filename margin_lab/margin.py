@@ -21,6 +21,7 @@ from ._checks import (
     require_number,
     require_opens_before_liquidation,
     require_positive,
+    require_range,
 )
 from .model import Basis, Side
 
@@ -37,6 +38,10 @@ __all__ = [
     "liquidation_price",
     "bankruptcy_price",
     "margin_level_price",
+    "collateral_to_survive",
+    "funding_payment",
+    "backstop_price",
+    "cross_collateral",
 ]
 
 
@@ -66,6 +71,23 @@ def _liquidation_price_kernel(sign, entry_price, size, collateral, rate, amount,
 
 def _bankruptcy_price_kernel(sign, entry_price, size, collateral):
     return entry_price - sign * collateral / size
+
+
+def _funding_kernel(sign, rate, size, mark_price):
+    """What one funding payment takes from the position: s·rate·Q·P (negative: it receives)."""
+    return sign * rate * size * mark_price
+
+
+def _cross_collateral_kernel(balance, other_pnls, other_maintenances):
+    """M of one cross position: WB + Σ other uPnL − Σ other MM (exactly rounded sums)."""
+    return balance + math.fsum(other_pnls) - math.fsum(other_maintenances)
+
+
+def _margin_level_kernel(equity, requirement):
+    """Equity / requirement; ±inf when nothing is required (only a negative equity is below it)."""
+    if requirement > 0:
+        return equity / requirement
+    return math.inf if equity >= 0 else -math.inf
 
 
 def _positive_or_none(price: float) -> float | None:
@@ -258,7 +280,9 @@ def margin_level(equity: float, requirement: float) -> float:
     equity : float
         Quote currency, any finite value (negative after a gap).
     requirement : float
-        Quote currency, > 0.
+        Quote currency, >= 0. With nothing required (a 0 % maintenance rate) the level is
+        +inf, or −inf once equity is negative: the account engine liquidates at a level below 1
+        and uses this same rule.
 
     References
     ----------
@@ -269,10 +293,12 @@ def margin_level(equity: float, requirement: float) -> float:
     --------
     >>> margin_level(equity=10_000, requirement=4_000)
     2.5
+    >>> margin_level(equity=50, requirement=0), margin_level(equity=-1, requirement=0)
+    (inf, -inf)
     """
     equity = require_number("equity", equity)
-    requirement = require_positive("requirement", requirement)
-    return equity / requirement
+    requirement = require_non_negative("requirement", requirement)
+    return _margin_level_kernel(equity, requirement)
 
 
 def margin_ratio(equity: float, requirement: float) -> float:
@@ -544,3 +570,210 @@ def margin_level_price(
         price = (balance + size * entry_price) / (size * (1 + threshold / leverage))
     return _positive_or_none(price)
 
+
+def collateral_to_survive(
+    side: str | Side,
+    entry_price: float,
+    size: float,
+    survive_price: float,
+    maintenance_rate: float,
+    *,
+    maintenance_amount: float = 0.0,
+    fee_rate: float = 0.0,
+) -> float:
+    """The collateral that puts an isolated position's liquidation price exactly at ``survive_price``.
+
+    Parameters
+    ----------
+    side : "long" or "short"
+    entry_price, size : float
+        EP in quote per base unit and Q in base units, > 0.
+    survive_price : float
+        The worst mark price the position must live through, quote per base unit, > 0.
+    maintenance_rate, fee_rate : float
+        Fractions in [0, 1), charged on the value at the mark (Gate's convention for the fee).
+    maintenance_amount : float
+        The tier's deduction ``cum``, quote currency, >= 0.
+
+    Returns
+    -------
+    float
+        M in quote currency; 0 when no collateral is needed (the price is on the profitable side).
+        Any collateral at least this large keeps the position open at ``survive_price``.
+
+    Notes
+    -----
+    Solving REFERENCE.md §1, P_liq = (EP − s·(M + cum)/Q) / (1 − s·(r + f)), for M with
+    P_liq = P:
+
+        M = s·Q·(EP − P·(1 − s·(r + f))) − cum
+
+    Taught in lessons/04_managing_isolated.ipynb ("how much margin to add to survive a 15 % drop").
+
+    References
+    ----------
+    REFERENCE.md §1 (the one formula for linear contracts).
+
+    Examples
+    --------
+    A 10x long of 1 BTC at 20,000 (2,000 collateral, 0.5 %) liquidates at 18,090.45. To live
+    through a 15 % drop to 17,000 it needs 20,000 − 17,000 × 0.995 = 3,085 of collateral:
+
+    >>> collateral_to_survive("long", 20_000, 1, survive_price=17_000, maintenance_rate=0.005)
+    3085.0
+    >>> round(liquidation_price("long", 20_000, 1, 3_085, 0.005), 2)
+    17000.0
+    >>> round(collateral_to_survive("short", 20_000, 1, survive_price=23_000, maintenance_rate=0.005), 2)
+    3115.0
+    """
+    side = require_choice("side", side, Side)
+    entry_price = require_positive("entry_price", entry_price)
+    size = require_positive("size", size)
+    survive = require_positive("survive_price", survive_price)
+    rate = require_fraction("maintenance_rate", maintenance_rate)
+    cum = require_non_negative("maintenance_amount", maintenance_amount)
+    fee = require_fee_rate("fee_rate", fee_rate)
+    s = side.sign
+    needed = s * size * (entry_price - survive * (1 - s * (rate + fee))) - cum
+    return max(0.0, needed)
+
+
+def funding_payment(side: str | Side, size: float, mark_price: float, funding_rate: float) -> float:
+    """What one funding payment takes from a perpetual position, in quote currency.
+
+    Parameters
+    ----------
+    side : "long" or "short"
+    size : float
+        Q in base units, > 0.
+    mark_price : float
+        The mark price at the funding time, quote per base unit, > 0.
+    funding_rate : float
+        Per funding interval, a fraction in (−1, 1) (0.0001 = 0.01 %); positive: longs pay.
+
+    Returns
+    -------
+    float
+        s·rate·Q·P: positive when the position pays, negative when it receives.
+
+    Notes
+    -----
+    Longs pay shorts when the rate is positive, on the position's value at the mark. Taught in
+    lessons/03_liquidation_mechanics.ipynb ("Fees and funding don't matter") and 04.
+
+    References
+    ----------
+    REFERENCE.md §2 (funding every 8 hours on Binance, hourly on Hyperliquid) and §4 (fees
+    and funding drain equity).
+
+    Examples
+    --------
+    A long of 1 BTC with the mark at 20,000 pays 0.01 % of 20,000 per interval; a short receives it:
+
+    >>> funding_payment("long", 1, 20_000, 0.0001), funding_payment("short", 1, 20_000, 0.0001)
+    (2.0, -2.0)
+    """
+    side = require_choice("side", side, Side)
+    size = require_positive("size", size)
+    mark_price = require_positive("mark_price", mark_price)
+    rate = require_range("funding_rate", funding_rate, -1.0, 1.0, low_open=True, high_open=True,
+                         hint="a fraction per funding interval, 0.0001 = 0.01 %")
+    return float(_funding_kernel(side.sign, rate, size, mark_price))
+
+
+def backstop_price(
+    side: str | Side,
+    entry_price: float,
+    size: float,
+    collateral: float,
+    maintenance_rate: float,
+    backstop_level: float,
+) -> float | None:
+    """The price at which equity falls to ``backstop_level`` times the maintenance margin.
+
+    Parameters
+    ----------
+    side : "long" or "short"
+    entry_price, size : float
+        EP in quote per base unit and Q in base units, > 0.
+    collateral : float
+        M in quote currency (for a lone cross position, the wallet), > 0.
+    maintenance_rate : float
+        r, a fraction in [0, 1) of the value at the mark.
+    backstop_level : float
+        The share of the maintenance margin at which the backstop starts, in (0, 1]
+        (Hyperliquid: 2/3, its preset's ``extra["backstop_level"]``).
+
+    Returns
+    -------
+    float or None
+        The liquidation price with the rate r × level; ``None`` if no positive price reaches it.
+
+    Notes
+    -----
+    Equity M + s·Q·(P − EP) = level·r·Q·P gives P = (EP − s·M/Q)/(1 − s·level·r): the
+    liquidation formula of REFERENCE.md §1 with the rate scaled. Taught in
+    lessons/05_cross_margin.ipynb.
+
+    References
+    ----------
+    Hyperliquid docs, trading/liquidations (backstop below 2/3 of the maintenance margin);
+    REFERENCE.md §2.
+
+    Examples
+    --------
+    10,000 USDC backing a cross long of 5 BTC at 20,000, maintenance 1 %:
+
+    >>> round(backstop_price("long", 20_000, 5, 10_000, 0.01, 2 / 3), 2)
+    18120.81
+    """
+    level = require_range("backstop_level", backstop_level, 0.0, 1.0, low_open=True,
+                          hint="a share of the maintenance margin, 2/3 on Hyperliquid")
+    rate = require_fraction("maintenance_rate", maintenance_rate)
+    return liquidation_price(side, entry_price, size, collateral, rate * level)
+
+
+def cross_collateral(balance: float, other_maintenance: float = 0.0, other_pnl: float = 0.0) -> float:
+    """M for one cross position: WB − TMM₁ + UPNL₁, quote currency.
+
+    The collateral that REFERENCE.md §1's liquidation formula takes for a cross position: the
+    wallet, plus what the other cross positions gain (or minus what they lose), minus what they
+    must keep as maintenance. The account engine backs its cross positions with this formula.
+
+    Parameters
+    ----------
+    balance : float
+        The wallet balance WB, > 0.
+    other_maintenance : float
+        TMM₁: the other cross positions' maintenance margin at their marks, >= 0.
+    other_pnl : float
+        UPNL₁: the other cross positions' unrealised P&L at their marks (negative for a loss).
+
+    Raises
+    ------
+    ValueError
+        When M <= 0: the pool is already below maintenance, so no price is left to find.
+
+    Notes
+    -----
+    Taught in lessons/05_cross_margin.ipynb.
+
+    References
+    ----------
+    Binance FAQ "How to calculate liquidation price of USDⓈ-M contracts"; REFERENCE.md §1 (Cross).
+
+    Examples
+    --------
+    >>> cross_collateral(10_000, other_maintenance=55, other_pnl=-1_000)
+    8945.0
+    """
+    balance = require_positive("balance", balance)
+    other_maintenance = require_non_negative("other_maintenance", other_maintenance)
+    other_pnl = require_number("other_pnl", other_pnl, hint="negative for a loss")
+    collateral = _cross_collateral_kernel(balance, [other_pnl], [other_maintenance])
+    if collateral <= 0:
+        raise ValueError(
+            f"balance - other_maintenance + other_pnl must be > 0, got {collateral!r}: the cross pool is already "
+            "below maintenance and would be liquidated now"
+        )
+    return collateral

@@ -29,100 +29,15 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
-from ._checks import require_choice, require_count, require_non_negative, require_number, require_positive, require_text
+from ._checks import require_count, require_number, require_positive
 from .account import Account
-from .model import Event, MarginMode, Side, Venue
-from .tiers import MaintenanceSchedule
+from .margin import initial_margin
+from .model import Event, MarginMode, Side
+from .portfolio import Action, Leg, Portfolio
 
 __all__ = ["Leg", "Portfolio", "Action", "StepRecord", "Replay", "ModeReplay", "replay", "compare_modes"]
-
-_ACTIONS = ("add_margin", "remove_margin", "reduce", "close")
-
-
-@dataclass(frozen=True)
-class Leg:
-    """One planned position. Amounts in quote currency, size in base units, rates as fractions.
-
-    ``collateral`` (isolated only) defaults to the initial margin size·entry/leverage;
-    ``entry_price`` defaults to the path's first price.
-    """
-
-    symbol: str
-    side: Side | str
-    size: float
-    leverage: float
-    mode: MarginMode | str = MarginMode.ISOLATED
-    maintenance: float | MaintenanceSchedule = 0.005
-    entry_price: float | None = None
-    collateral: float | None = None
-    stop_loss: float | None = None
-    take_profit: float | None = None
-
-    def __post_init__(self):
-        require_text("symbol", self.symbol)
-        object.__setattr__(self, "side", require_choice("side", self.side, Side))
-        object.__setattr__(self, "mode", require_choice("mode", self.mode, MarginMode))
-        require_positive("size", self.size)
-        require_positive("leverage", self.leverage)
-        for name in ("entry_price", "collateral", "stop_loss", "take_profit"):
-            if getattr(self, name) is not None:
-                require_positive(name, getattr(self, name))
-
-
-@dataclass(frozen=True)
-class Portfolio:
-    """A wallet ``balance`` (quote currency) and the legs to open in it.
-
-    ``add_margin_on_warning`` is a rule: at each margin call on an isolated leg, move this much
-    from the wallet into it (if the wallet can).
-    """
-
-    balance: float
-    legs: tuple[Leg, ...]
-    fee_rate: float = 0.0
-    venue: Venue | None = None
-    add_margin_on_warning: float = 0.0
-
-    def __post_init__(self):
-        require_positive("balance", self.balance)
-        legs = tuple(self.legs)
-        inverse = [getattr(leg, "symbol", leg) for leg in legs if hasattr(leg, "size_usd")]
-        if inverse:  # an InverseLeg (margin_lab.inverse_replay): its collateral is coins, this wallet quote currency
-            raise ValueError(f"legs must all be linear Legs: {inverse} are inverse (coin-margined) legs, which need a "
-                             f"wallet in the coin; replay them in a margin_lab.InversePortfolio of their own")
-        if not legs or not all(isinstance(leg, Leg) for leg in legs):
-            raise TypeError(f"legs must be a non-empty sequence of Leg, got {self.legs!r}")
-        symbols = [leg.symbol for leg in legs]
-        if len(set(symbols)) != len(symbols):
-            raise ValueError(f"legs must have distinct symbols (one position per symbol), got {symbols}")
-        object.__setattr__(self, "legs", legs)
-        require_non_negative("add_margin_on_warning", self.add_margin_on_warning)
-
-    def in_mode(self, mode: MarginMode | str) -> "Portfolio":
-        """The same legs, every one in ``mode`` (isolated collateral reset to the initial margin)."""
-        mode = require_choice("mode", mode, MarginMode)
-        return replace(self, legs=tuple(replace(leg, mode=mode, collateral=None) for leg in self.legs))
-
-
-@dataclass(frozen=True)
-class Action:
-    """Something the learner does at the close of ``step``: add_margin/remove_margin (``amount``
-    in quote currency), reduce (``amount`` = size in base units) or close."""
-
-    step: int
-    kind: str
-    symbol: str
-    amount: float = 0.0
-
-    def __post_init__(self):
-        require_count("step", self.step, minimum=1)
-        if self.kind not in _ACTIONS:
-            raise ValueError(f"kind must be one of {list(_ACTIONS)}, got {self.kind!r}")
-        if self.kind != "close":
-            require_positive("amount", self.amount)
-
 
 @dataclass(frozen=True)
 class StepRecord:
@@ -342,7 +257,7 @@ def replay(
     for leg in portfolio.legs:
         entry = leg.entry_price or closes[leg.symbol][0]
         if leg.mode is MarginMode.ISOLATED:
-            collateral = leg.collateral or leg.size * entry / leg.leverage
+            collateral = leg.collateral or initial_margin(leg.size, entry, leg.leverage)
             account.open_isolated(leg.symbol, leg.side, leg.size, entry, collateral, leg.maintenance, leg.leverage)
         else:
             account.open_cross(leg.symbol, leg.side, leg.size, entry, leg.maintenance, leg.leverage)

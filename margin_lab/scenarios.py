@@ -21,7 +21,7 @@ from ._checks import require_count, require_positive, require_range, require_tex
 from .candles import SAMPLE_SEED, Candles, load_ohlc, sample_candles, touched, write_sample_csv
 from .paths import PricePaths, _asset_names, _each_asset
 
-__all__ = ["SAMPLE_SEED", "SCENARIOS", "Candles", "load_ohlc", "sample_candles", "scenario", "touched",
+__all__ = ["SAMPLE_SEED", "SCENARIOS", "Candles", "dip_ramps", "load_ohlc", "sample_candles", "scenario", "touched",
            "write_sample_csv"]
 
 #: name -> what the scenario does and what it is modelled on (all stylised).
@@ -148,3 +148,21 @@ def scenario(
     return PricePaths(prices, np.arange(days + 1, dtype=float), names, lows, highs,
                       description=f"{key} (stylised scenario)")
 
+
+def dip_ramps(times: np.ndarray, low_time: float, end_time: float) -> tuple[np.ndarray, np.ndarray]:
+    """The two smooth ramps of a stylised dip and rebound, each rising from 0 to 1.
+
+    ``fall`` eases from 0 at the start to 1 at ``low_time``; ``rise`` eases from 0 at
+    ``low_time`` to 1 at ``end_time`` (half-cosine ramps, so the price turns without a kink). A
+    path that falls ``depth`` and ends ``rebound`` above its start is
+    ``start·(1 − depth·fall + (depth + rebound)·rise)``: the lesson 2 liquidation path and the
+    lesson 4 "dip" are both made this way.
+
+    >>> fall, rise = dip_ramps(np.array([0.0, 1.0, 2.0, 3.0, 4.0]), low_time=2, end_time=4)
+    >>> fall.round(12).tolist(), rise.round(12).tolist()
+    ([0.0, 0.5, 1.0, 1.0, 1.0], [0.0, 0.0, 0.0, 0.5, 1.0])
+    """
+    times = np.asarray(times, dtype=float)
+    fall = (1 - np.cos(np.pi * np.minimum(times, low_time) / low_time)) / 2
+    rise = (1 - np.cos(np.pi * np.clip(times - low_time, 0, None) / (end_time - low_time))) / 2
+    return fall, rise

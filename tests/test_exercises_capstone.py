@@ -1,4 +1,4 @@
-"""Tests for margin_lab.exercises_capstone (and the stress test it stands on).
+"""Tests for margin_lab.exercises.capstone (and the stress test it stands on).
 
 Expected losses are derived independently where possible: an all-isolated plan's worst loss is
 bounded by a hand sum of collateral and fees; a cross leg the crash liquidates takes the whole
@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 import margin_lab as ml
 from margin_lab.exercises import Feedback
-from margin_lab.exercises_capstone import PlanVerdict, check_plan, check_worst_case_loss
-from margin_lab.plots.capstone_data import DRAFT_PLAN, adjust_plan, stress_test, worst_case_loss
+from margin_lab.exercises.capstone import PlanVerdict, check_plan, check_worst_case_loss
+from margin_lab.studies.capstone import DRAFT_PLAN, adjust_plan, stress_test, worst_case_loss
 from margin_lab.replay import Leg, Portfolio
 
 START = {"BTC": 20_000.0, "ETH": 1_000.0, "SOL": 100.0}  # ASSET_DEFAULTS start prices

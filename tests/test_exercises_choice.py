@@ -13,7 +13,7 @@ from statistics import NormalDist
 import pytest
 
 from margin_lab import liquidation_price
-from margin_lab.exercises_choice import check_liquidation_probability, ending_beyond_probability
+from margin_lab.exercises.choice import check_liquidation_probability, ending_beyond_probability
 
 PHI = NormalDist().cdf
 BETA = 1.4603545088095868 / math.sqrt(2 * math.pi)  # Broadie, Glasserman & Kou (1997)

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from margin_lab import Account
-from margin_lab.exercises_cross import check_cross_liquidation_price, cross_collateral
+from margin_lab.exercises.cross import check_cross_liquidation_price, cross_collateral
 
 # The lesson's exercise: wallet 10,000; cross long 1 BTC at 20,000 and short 10 ETH at 1,000, ETH
 # now at 1,100: its maintenance 0.5 % x 10 x 1,100 = 55 and its P&L -(1,100 - 1,000) x 10 = -1,000.

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from margin_lab import Account
 from margin_lab.exercises import Feedback
-from margin_lab.exercises_isolated import check_liquidation_after_margin, check_max_loss, margin_added
-from margin_lab.plots import isolated_allocation
+from margin_lab.exercises.isolated import check_liquidation_after_margin, check_max_loss, margin_added
+from margin_lab import isolated_allocation
 
 FAST = settings(max_examples=100, deadline=None)
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from margin_lab import Account
 from margin_lab.exercises import Feedback
-from margin_lab.exercises_leverage import check_margin_level, check_margin_ratio
+from margin_lab.exercises.leverage import check_margin_level, check_margin_ratio
 
 FAST = settings(max_examples=120, deadline=None)
 SHORT = ("short", 2, 3_000, 3_200, 600, 0.01)

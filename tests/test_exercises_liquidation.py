@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import margin_lab as ml
 from margin_lab import MaintenanceSchedule
-from margin_lab.exercises_liquidation import check_liquidation_cushion, check_tiered_liquidation_price
+from margin_lab.exercises.liquidation import check_liquidation_cushion, check_tiered_liquidation_price
 from margin_lab.venues import BINANCE_EXAMPLE_BRACKETS
 
 FAST = settings(max_examples=150, deadline=None)

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from margin_lab import liquidation_price
 from margin_lab.exercises import Feedback
-from margin_lab.exercises_manage import check_margin_to_add
-from margin_lab.plots import managed_position
+from margin_lab.exercises.manage import check_margin_to_add
+from margin_lab import managed_position
 
 LESSON = dict(side="long", entry_price=20_000, size=1, collateral=2_000, maintenance_rate=0.005, move=0.15)
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from margin_lab import Account, Position, venue
 from margin_lab.exercises import Feedback
-from margin_lab.exercises_venues import Attempt, attempt, check_margin_call_price
+from margin_lab.exercises.venues import Attempt, attempt, check_margin_call_price
 
 FAST = settings(max_examples=100, deadline=None)
 

@@ -294,7 +294,7 @@ def test_bad_input_messages_show_the_value_and_the_rule():
         lambda: maintenance_margin(1, 100, 0.01, maintenance_amount=5),
         lambda: unrealized_pnl("flat", 1, 100, 100),
         lambda: effective_leverage(1, 100, -1),
-        lambda: margin_level(10, 0),
+        lambda: margin_level(10, -1),
         lambda: liquidation_distance("short", 100, None),
         lambda: margin_level_price("long", 100, 1, 100, 5, float("nan")),
         lambda: bankruptcy_price("long", 100, 0, 10),

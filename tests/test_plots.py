@@ -19,18 +19,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from margin_lab import Account
+from margin_lab import (
+    equity_curve,
+    isolated_allocation,
+    liquidation_path,
+    stylised_path,
+)
 from margin_lab.plots import (
     PALETTE,
     ROLES,
     draw_equity_curve,
     draw_isolated_allocation,
     draw_liquidation_path,
-    equity_curve,
-    isolated_allocation,
-    liquidation_path,
     render,
     show,
-    stylised_path,
 )
 
 FAST = settings(max_examples=150, deadline=None)
@@ -140,7 +142,8 @@ def test_show_refuses_a_result_without_a_summary():
 def test_rendering_never_loads_pyplot():
     code = (
         "import sys\n"
-        "from margin_lab.plots import render, draw_equity_curve, equity_curve\n"
+        "from margin_lab import equity_curve\n"
+        "from margin_lab.plots import render, draw_equity_curve\n"
         "render(draw_equity_curve, equity_curve('long', leverage=10, mark_price=19_000))\n"
         "print('matplotlib.pyplot' in sys.modules, 'matplotlib' in sys.modules)\n"
     )

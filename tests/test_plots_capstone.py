@@ -10,15 +10,17 @@ from __future__ import annotations
 import pytest
 
 from margin_lab.model import MarginMode
-from margin_lab.plots import (
+from margin_lab import (
     DRAFT_PLAN,
     adjust_plan,
-    draw_stress_scenarios,
-    draw_stress_test,
-    render,
     scenario_paths,
     stress_scenarios,
     stress_test,
+)
+from margin_lab.plots import (
+    draw_stress_scenarios,
+    draw_stress_test,
+    render,
 )
 from margin_lab.replay import Leg, Portfolio
 

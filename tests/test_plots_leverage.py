@@ -15,12 +15,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from margin_lab import Account
-from margin_lab.plots import (
-    PALETTE,
+from margin_lab import (
     LeverageTable,
-    draw_margin_conventions,
     leverage_table,
     margin_conventions,
+)
+from margin_lab.plots import (
+    PALETTE,
+    draw_margin_conventions,
     render,
 )
 

@@ -14,18 +14,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from margin_lab import Account, MaintenanceSchedule
+from margin_lab import (
+    cost_drift,
+    liquidation_distances,
+    mark_vs_last,
+    tier_ladder,
+)
 from margin_lab.plots import (
     PALETTE,
-    cost_drift,
     draw_cost_drift,
     draw_mark_vs_last,
     draw_tier_ladder,
-    liquidation_distances,
-    mark_vs_last,
     render,
-    tier_ladder,
 )
-from margin_lab.plots.mark_price_data import BASIS_SAMPLES, PREMIUM
+from margin_lab.studies.mark_price import BASIS_SAMPLES, PREMIUM
 
 FAST = settings(max_examples=120, deadline=None)
 OKABE_ITO = set(PALETTE.values())

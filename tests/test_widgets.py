@@ -332,7 +332,8 @@ def test_a_quiz_handle_has_a_stable_text_and_labelled_controls():
 
 
 def test_predict_then_run_reveals_the_result_only_after_running():
-    from margin_lab.plots import draw_liquidation_path, liquidation_path
+    from margin_lab import liquidation_path
+    from margin_lab.plots import draw_liquidation_path
 
     with_fee = liquidation_path("long", leverage=20, fee_rate=0.001)
     check = predict_then_run("Does a closing fee move liquidation toward the entry?", ["toward", "away"],

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from margin_lab.plots import DRAFT_PLAN
+from margin_lab import DRAFT_PLAN
 from margin_lab.replay import Leg, Portfolio
 from margin_lab.widgets import portfolio_planner_explorer
 

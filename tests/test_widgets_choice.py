@@ -19,8 +19,8 @@ import pytest
 from margin_lab import liquidation_price
 from margin_lab.plots import render
 from margin_lab.plots.choice import draw_liquidation_curve, draw_mode_choice, draw_mode_table
-from margin_lab.plots.choice_curve_data import liquidation_curve
-from margin_lab.plots.choice_data import BOOK_KINDS, GAP_NOTE, mode_choice, mode_table, wallet_book
+from margin_lab.studies.choice_curve import liquidation_curve
+from margin_lab.studies.choice import BOOK_KINDS, GAP_NOTE, mode_choice, mode_table, wallet_book
 from margin_lab.simulate import simulate_modes
 from margin_lab.widgets import mode_choice_explorer
 
@@ -298,8 +298,8 @@ def test_the_figure_draws_both_modes_with_a_legend():
 
 
 def test_the_kept_curve_is_the_curve_computed_afresh():
-    from margin_lab.plots.choice_curve_data import liquidation_curve
-    from margin_lab.plots.choice_data import mode_choice
+    from margin_lab.studies.choice_curve import liquidation_curve
+    from margin_lab.studies.choice import mode_choice
 
     for leverage in (3, 7):
         kept = mode_choice("hedged", leverage=leverage, days=20, n_paths=200).curve

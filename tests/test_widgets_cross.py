@@ -16,14 +16,16 @@ import time
 import pytest
 
 from margin_lab import Account, venue
-from margin_lab.plots import (
+from margin_lab import (
     PORTFOLIOS,
     SCENARIO_DAYS,
     cross_vs_isolated,
-    draw_cross_vs_isolated,
-    draw_leverage_settings,
     hyperliquid_backstop,
     leverage_settings,
+)
+from margin_lab.plots import (
+    draw_cross_vs_isolated,
+    draw_leverage_settings,
     plot_cross_vs_isolated,
     render,
 )

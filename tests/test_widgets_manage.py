@@ -16,15 +16,28 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from margin_lab.plots import (
+from margin_lab import (
+
     MANAGE_PATHS,
+
     collateral_to_survive,
-    draw_managed_position,
-    draw_margin_level,
+
     liquidation_path,
+
     manage_path,
+
     managed_position,
+
+)
+
+from margin_lab.plots import (
+
+    draw_managed_position,
+
+    draw_margin_level,
+
     render,
+
 )
 from margin_lab.scenarios import scenario
 from margin_lab.widgets import position_manager_explorer

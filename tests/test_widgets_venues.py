@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from margin_lab import Account, venue
 from margin_lab.plots import render
 from margin_lab.plots.venues import draw_venue_comparison
-from margin_lab.plots.venues_data import COMPARED_VENUES, VenueTable, venue_comparison, venue_label
+from margin_lab.studies.venues import COMPARED_VENUES, VenueTable, venue_comparison, venue_label
 from margin_lab.venues import BINANCE_EXAMPLE_BRACKETS
 from margin_lab.widgets import venue_explorer
 

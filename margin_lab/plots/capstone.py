@@ -1,6 +1,6 @@
 """Draw step of the capstone figures (lesson 8): the stress scenarios and a plan's stress test.
 
-Each function draws a frozen result of :mod:`margin_lab.plots.capstone_data`: no finance, no
+Each function draws a frozen result of :mod:`margin_lab.studies.capstone`: no finance, no
 pyplot, no global settings. Use them through :func:`margin_lab.plots.show` in a lesson cell or
 through :func:`margin_lab.widgets.portfolio_planner_explorer`.
 """
@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._format import number
+from ..text import number
 from ._style import PALETTE, add_bars, fill_style, fixed_ticks, label_bars, line_style, nice_limits
-from .position import _legend_outside, _thousands
+from .axes import legend_outside, thousands
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-    from .capstone_data import ScenarioSet, StressTest
+    from ..studies.capstone import ScenarioSet, StressTest
 
 __all__ = ["draw_stress_scenarios", "draw_stress_test"]
 
@@ -34,7 +34,8 @@ def draw_stress_scenarios(ax: "Axes", scenarios: "ScenarioSet", asset: str | Non
 
     Examples
     --------
-    >>> from margin_lab.plots import render, stress_scenarios
+    >>> from margin_lab import stress_scenarios
+    >>> from margin_lab.plots import render
     >>> info = render(draw_stress_scenarios, stress_scenarios()).info
     >>> info.title, info.ylabel
     ('Four stress scenarios for BTC (stylised, daily closes)', 'Price (% of the start)')
@@ -51,7 +52,7 @@ def draw_stress_scenarios(ax: "Axes", scenarios: "ScenarioSet", asset: str | Non
     ax.set_title(f"Four stress scenarios for {asset} (stylised, daily closes)", loc="left")
     ax.set_xlabel("Time (days)")
     ax.set_ylabel("Price (% of the start)")
-    _legend_outside(ax)
+    legend_outside(ax)
 
 
 def draw_stress_test(axes: Any, test: "StressTest") -> None:
@@ -60,7 +61,8 @@ def draw_stress_test(axes: Any, test: "StressTest") -> None:
 
     Examples
     --------
-    >>> from margin_lab.plots import render, stress_test
+    >>> from margin_lab import stress_test
+    >>> from margin_lab.plots import render
     >>> from margin_lab.replay import Leg, Portfolio
     >>> test = stress_test(Portfolio(10_000, (Leg("BTC", "long", 1, 10),)), budget=1_500)
     >>> info = render(draw_stress_test, test, nrows=2).info
@@ -103,8 +105,8 @@ def _draw_losses(ax: "Axes", test: "StressTest") -> None:
                  f"{len(names)}", loc="left")
     ax.set_xlabel("Scenario")
     ax.set_ylabel(f"Loss at the worst close ({q})")
-    _thousands(ax, "y")
-    _legend_outside(ax)
+    thousands(ax, "y")
+    legend_outside(ax)
 
 
 def _draw_equity(ax: "Axes", test: "StressTest") -> None:
@@ -128,5 +130,5 @@ def _draw_equity(ax: "Axes", test: "StressTest") -> None:
                  loc="left")
     ax.set_xlabel("Time (days)")
     ax.set_ylabel(f"Equity ({q})")
-    _thousands(ax, "y")
-    _legend_outside(ax)
+    thousands(ax, "y")
+    legend_outside(ax)

@@ -1,7 +1,7 @@
 """Draw step of the lesson 6 figures: the odds of a liquidation and one book in both modes.
 
-Each function draws a frozen result of :mod:`margin_lab.plots.choice_curve_data` or
-:mod:`margin_lab.plots.choice_data`: no finance, no
+Each function draws a frozen result of :mod:`margin_lab.studies.choice_curve` or
+:mod:`margin_lab.studies.choice`: no finance, no
 pyplot, no global settings. Probabilities and losses are drawn in percent (of the paths, or of
 the capital). Isolated and cross always look the same: sky blue with ``//`` for isolated,
 orange with ``..`` for cross (Okabe-Ito colours, a hatch each, so colour is never the only cue).
@@ -13,15 +13,15 @@ import math
 
 from typing import TYPE_CHECKING, Any
 
-from ._format import number, percent
+from ..text import number, percent
 from ._legends import legend
 from ._style import PALETTE, add_bars, fixed_ticks, label_bars, line_style
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-    from .choice_curve_data import LiquidationCurve
-    from .choice_data import ModeChoice, ModeTable
+    from ..studies.choice_curve import LiquidationCurve
+    from ..studies.choice import ModeChoice, ModeTable
 
 __all__ = ["draw_liquidation_curve", "draw_mode_choice", "draw_mode_table"]
 
@@ -80,7 +80,7 @@ def draw_liquidation_curve(ax: "Axes", curve: "LiquidationCurve") -> None:
     Examples
     --------
     >>> from margin_lab.plots import render
-    >>> from margin_lab.plots.choice_curve_data import liquidation_curve
+    >>> from margin_lab.studies.choice_curve import liquidation_curve
     >>> info = render(draw_liquidation_curve, liquidation_curve(check_leverages=(5,), paths=500)).info
     >>> info.title, info.xlabel, info.ylabel
     ('Chance that a long is liquidated within 30 days (60 % volatility a year)', 'Leverage (x)', 'Chance of liquidation (%)')
@@ -126,7 +126,7 @@ def draw_mode_table(axes: Any, table: "ModeTable") -> None:
     Examples
     --------
     >>> from margin_lab.plots import render
-    >>> from margin_lab.plots.choice_data import mode_table
+    >>> from margin_lab.studies.choice import mode_table
     >>> info = render(draw_mode_table, mode_table(("one_big", "hedged"), n_paths=500), nrows=2, ncols=2).info
     >>> [ax.title for ax in info.axes][:2]
     ['A liquidation (5x, 60 % volatility, 30 days)', 'Everything lost']
@@ -157,7 +157,7 @@ def draw_mode_choice(axes: Any, choice: "ModeChoice") -> None:
     Examples
     --------
     >>> from margin_lab.plots import render
-    >>> from margin_lab.plots.choice_data import mode_choice
+    >>> from margin_lab.studies.choice import mode_choice
     >>> info = render(draw_mode_choice, mode_choice("one_big", n_paths=500), ncols=2).info
     >>> info.axes[1].bar("Isolated").values == info.axes[1].bar("Cross").values
     True

@@ -1,7 +1,7 @@
 """Draw step of the lesson 5 figures: cross margin against isolated margin.
 
 ``draw_<thing>(ax, result)`` functions for the frozen results of
-:mod:`margin_lab.plots.cross_data` and :mod:`margin_lab.plots.cross_prices`: no finance, no
+:mod:`margin_lab.studies.cross` and :mod:`margin_lab.studies.cross_prices`: no finance, no
 pyplot, no global settings; titles and axis labels with units, a label on every line, Okabe-Ito
 colours with a line style or marker per role. Used by :func:`margin_lab.widgets.cross_explorer`
 and, for static figures, through :func:`plot_cross_vs_isolated` and :func:`margin_lab.plots.show`.
@@ -13,16 +13,16 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from ..model import MarginMode
-from ._format import number, price
+from ..text import number, price
 from ._legends import legend
 from ._style import fixed_ticks, line_style, round_up, show
-from .position import _thousands
+from .axes import thousands
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-    from .cross_data import CrossVsIsolated, ModeTrack
-    from .cross_prices import LeverageSettings
+    from ..studies.cross import CrossVsIsolated, ModeTrack
+    from ..studies.cross_prices import LeverageSettings
 
 __all__ = ["draw_cross_vs_isolated", "plot_cross_vs_isolated", "draw_leverage_settings"]
 
@@ -51,7 +51,8 @@ def draw_cross_vs_isolated(axes: Any, result: "CrossVsIsolated") -> None:
 
     Examples
     --------
-    >>> from margin_lab.plots import cross_vs_isolated, render
+    >>> from margin_lab import cross_vs_isolated
+    >>> from margin_lab.plots import render
     >>> info = render(draw_cross_vs_isolated, cross_vs_isolated("two_longs", "crash"), ncols=2).info
     >>> [axes.title for axes in info.axes]
     ['All isolated: lost 4,000 USDT', 'All cross: lost 10,000 USDT']
@@ -70,7 +71,7 @@ def draw_cross_vs_isolated(axes: Any, result: "CrossVsIsolated") -> None:
     low = min(values)
     left.set_ylim(-round_up(-low * 1.04) if low < -0.08 * top else -0.08 * top, top)
     left.set_ylabel(f"Account equity ({result.quote})")
-    _thousands(left, "y")
+    thousands(left, "y")
     left.figure.suptitle(f"{result.scenario.capitalize()}: {result.label} at {result.leverage:g}x, "
                          f"{number(result.margin, 0)} {result.quote} margin each", fontsize=10)
 
@@ -86,7 +87,8 @@ def draw_leverage_settings(ax: "Axes", result: "LeverageSettings") -> None:
 
     Examples
     --------
-    >>> from margin_lab.plots import leverage_settings, render
+    >>> from margin_lab import leverage_settings
+    >>> from margin_lab.plots import render
     >>> info = render(draw_leverage_settings, leverage_settings(leverages=(5, 10))).info
     >>> [round(y, 2) for y in info.line("Cross").y]
     [10050.25, 10050.25]
@@ -104,5 +106,5 @@ def draw_leverage_settings(ax: "Axes", result: "LeverageSettings") -> None:
                  f"({number(r.balance, 0)} {q} wallet)", loc="left")
     ax.set_xlabel("Leverage setting (log scale)")
     ax.set_ylabel(f"Liquidation price ({q} per {r.base})")
-    _thousands(ax, "y")
+    thousands(ax, "y")
     legend(ax, loc="center left", bbox_to_anchor=(1.01, 0.5), borderaxespad=0.0)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ._format import price
+from ..text import price
 from ._legends import legend
 from ._style import PALETTE, line_style
 

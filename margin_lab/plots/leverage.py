@@ -1,6 +1,6 @@
 """Draw step of lesson 1's convention figure: margin level and margin ratio of one position.
 
-:func:`draw_margin_conventions` draws a :class:`~margin_lab.plots.leverage_data.MarginConventions`
+:func:`draw_margin_conventions` draws a :class:`~margin_lab.studies.leverage.MarginConventions`
 on one axes: no finance, no pyplot, no global settings. Use it through
 :func:`margin_lab.plots.show` in a lesson cell.
 """
@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ._format import percent, price, quantity
+from ..text import percent, price, quantity
 from ._legends import legend
 from ._style import line_style
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-    from .leverage_data import MarginConventions
+    from ..studies.leverage import MarginConventions
 
 __all__ = ["draw_margin_conventions"]
 
@@ -30,7 +30,8 @@ def draw_margin_conventions(ax: "Axes", conventions: "MarginConventions") -> Non
 
     Examples
     --------
-    >>> from margin_lab.plots import margin_conventions, render
+    >>> from margin_lab import margin_conventions
+    >>> from margin_lab.plots import render
     >>> info = render(draw_margin_conventions, margin_conventions(leverage=10)).info
     >>> info.title
     'Long 1 BTC at 10x: one position, two ways to show its margin'

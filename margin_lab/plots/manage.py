@@ -3,21 +3,21 @@
 :func:`draw_managed_position` shows the mark price and the liquidation price day by day, with
 the stop-loss, the learner's actions and how the position ended; :func:`draw_margin_level` shows
 the margin level against the warning and liquidation levels. Both draw a
-:class:`~margin_lab.plots.manage_data.ManagedPosition`: no finance, no pyplot, no rcParams.
+:class:`~margin_lab.studies.manage.ManagedPosition`: no finance, no pyplot, no rcParams.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._format import number, percent, price
+from ..text import number, percent, price
 from ._style import PALETTE, line_style
-from .position import _legend_outside
+from .axes import legend_outside
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-    from .manage_data import ManagedPosition
+    from ..studies.manage import ManagedPosition
 
 __all__ = ["draw_managed_position", "draw_margin_level"]
 
@@ -51,7 +51,8 @@ def draw_managed_position(ax: "Axes", m: "ManagedPosition") -> None:
 
     Examples
     --------
-    >>> from margin_lab.plots import managed_position, render
+    >>> from margin_lab import managed_position
+    >>> from margin_lab.plots import render
     >>> info = render(draw_managed_position, managed_position("dip", add_margin=1_100)).info
     >>> info.title
     'Long 10x on the dip path: still open after 60 days'
@@ -92,7 +93,7 @@ def draw_managed_position(ax: "Axes", m: "ManagedPosition") -> None:
     ax.set_ylabel(f"Price ({q} per {b})")
     ax.yaxis.set_major_locator(MaxNLocator(nbins=6))
     ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
-    _legend_outside(ax)
+    legend_outside(ax)
 
 
 def draw_margin_level(ax: "Axes", m: "ManagedPosition") -> None:
@@ -102,7 +103,8 @@ def draw_margin_level(ax: "Axes", m: "ManagedPosition") -> None:
 
     Examples
     --------
-    >>> from margin_lab.plots import managed_position, render
+    >>> from margin_lab import managed_position
+    >>> from margin_lab.plots import render
     >>> info = render(draw_margin_level, managed_position("dip", add_margin=1_100)).info
     >>> info.title, info.ylabel
     ('Margin level of the long 10x on the dip path', 'Margin level (%, log scale)')
@@ -133,4 +135,4 @@ def draw_margin_level(ax: "Axes", m: "ManagedPosition") -> None:
     ax.set_title(f"Margin level of the {m.side.value} {m.leverage:g}x on the {m.path} path", loc="left")
     ax.set_xlabel("Time (days)")
     ax.set_ylabel("Margin level (%, log scale)")
-    _legend_outside(ax)
+    legend_outside(ax)

@@ -1,7 +1,7 @@
 """Draw step of the lesson 3 figures: mark vs last price, fees and funding, maintenance tiers.
 
-Each ``draw_<thing>(ax, result)`` draws a frozen result of :mod:`margin_lab.plots.mark_price_data`,
-:mod:`margin_lab.plots.mechanics_data` or :mod:`margin_lab.plots.tier_ladder_data` on one
+Each ``draw_<thing>(ax, result)`` draws a frozen result of :mod:`margin_lab.studies.mark_price`,
+:mod:`margin_lab.studies.mechanics` or :mod:`margin_lab.studies.tier_ladder` on one
 matplotlib axes: no finance, no pyplot, no global settings. Lines the kit has no role for (the
 index, the last price, the cost scenarios, the positions on the tier ladder) take Okabe-Ito
 colours with a line style of their own, so colour is never the only cue. Use them through
@@ -12,17 +12,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._format import number, percent, price, quantity
-from ._legends import legend
+from ..text import duration, number, percent, price, quantity
 from ._style import PALETTE, line_style
-from .mark_price_data import _duration
+from .axes import legend_outside, thousands
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-    from .mark_price_data import MarkVsLast
-    from .mechanics_data import CostDrift
-    from .tier_ladder_data import TierLadder
+    from ..studies.mark_price import MarkVsLast
+    from ..studies.mechanics import CostDrift
+    from ..studies.tier_ladder import TierLadder
 
 __all__ = ["draw_mark_vs_last", "draw_cost_drift", "draw_tier_ladder"]
 
@@ -45,24 +44,14 @@ _POSITIONS = (
 )
 
 
-def _legend_outside(ax: "Axes") -> None:
-    legend(ax, loc="center left", bbox_to_anchor=(1.01, 0.5), borderaxespad=0.0)
-
-
-def _thousands(axis: Any) -> None:
-    from matplotlib.ticker import MaxNLocator, StrMethodFormatter
-
-    axis.set_major_locator(MaxNLocator(nbins=5))
-    axis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
-
-
 def draw_mark_vs_last(ax: "Axes", hour: "MarkVsLast") -> None:
     """The last traded price wicking through the liquidation price while the mark price, which
     triggers liquidation, stays clear of it; the index beneath both (lesson 3).
 
     Examples
     --------
-    >>> from margin_lab.plots import mark_vs_last, render
+    >>> from margin_lab import mark_vs_last
+    >>> from margin_lab.plots import render
     >>> info = render(draw_mark_vs_last, mark_vs_last("long", leverage=20)).info
     >>> info.title
     'A 15-second wick in the last price; the mark price decides'
@@ -81,12 +70,12 @@ def draw_mark_vs_last(ax: "Axes", hour: "MarkVsLast") -> None:
     ax.plot([when], [last], label=f"Wick: last price {price(last)}", **line_style("event"))
     when, mark = h.mark_extreme
     ax.plot([when], [mark], label=f"Mark at its most extreme {price(mark)}", **line_style("mark"))
-    ax.set_title(f"A {_duration(h.wick_seconds)} wick in the last price; the mark price decides", loc="left")
+    ax.set_title(f"A {duration(h.wick_seconds)} wick in the last price; the mark price decides", loc="left")
     ax.set_xlabel("Time (minutes)")
     ax.set_ylabel(f"Price ({q} per {b})")
     ax.set_xlim(h.times[0], h.times[-1])
-    _thousands(ax.yaxis)
-    _legend_outside(ax)
+    thousands(ax, "y")
+    legend_outside(ax)
 
 
 def draw_cost_drift(ax: "Axes", drift: "CostDrift") -> None:
@@ -95,7 +84,8 @@ def draw_cost_drift(ax: "Axes", drift: "CostDrift") -> None:
 
     Examples
     --------
-    >>> from margin_lab.plots import cost_drift, render
+    >>> from margin_lab import cost_drift
+    >>> from margin_lab.plots import render
     >>> info = render(draw_cost_drift, cost_drift("long", leverage=10)).info
     >>> info.title, info.xlabel
     ('Fees and funding move the liquidation price (entry 20,000.00)', 'Time (days)')
@@ -119,8 +109,8 @@ def draw_cost_drift(ax: "Axes", drift: "CostDrift") -> None:
     ax.set_xlabel("Time (days)")
     ax.set_ylabel(f"Liquidation price ({q} per {b})")
     ax.set_xlim(start, end if end > start else start + 1)
-    _thousands(ax.yaxis)
-    _legend_outside(ax)
+    thousands(ax, "y")
+    legend_outside(ax)
 
 
 def draw_tier_ladder(ax: "Axes", ladder: "TierLadder") -> None:
@@ -130,7 +120,8 @@ def draw_tier_ladder(ax: "Axes", ladder: "TierLadder") -> None:
 
     Examples
     --------
-    >>> from margin_lab.plots import render, tier_ladder
+    >>> from margin_lab import tier_ladder
+    >>> from margin_lab.plots import render
     >>> info = render(draw_tier_ladder, tier_ladder(sizes=[1, 6], leverage=3)).info
     >>> info.title
     'Maintenance tiers: a bigger position pays a higher rate'
@@ -165,4 +156,4 @@ def draw_tier_ladder(ax: "Axes", ladder: "TierLadder") -> None:
     ax.set_title("Maintenance tiers: a bigger position pays a higher rate", loc="left")
     ax.set_xlabel(f"Position notional ({q}, log scale)")
     ax.set_ylabel("Maintenance rate (%)")
-    _legend_outside(ax)
+    legend_outside(ax)

@@ -1,7 +1,7 @@
 """Draw step of the lesson 1-3 figures: ``draw_<thing>(ax, result)`` for one position.
 
-Each function draws a frozen result from :mod:`margin_lab.plots.position_data` or
-:mod:`margin_lab.plots.liquidation_data` on one matplotlib axes: no finance, no pyplot, no
+Each function draws a frozen result from :mod:`margin_lab.studies.position` or
+:mod:`margin_lab.studies.liquidation` on one matplotlib axes: no finance, no pyplot, no
 global settings. Title and axis labels carry units; every line has a label, a colour from the
 Okabe-Ito palette and its own line style. Use them through :func:`margin_lab.plots.show` in a
 lesson cell, or through the explorers of :mod:`margin_lab.widgets.position`.
@@ -11,30 +11,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ._format import number, percent, price, quantity
-from ._legends import legend
+from ..text import number, percent, price, quantity
 from ._style import fill_style, line_style, nice_limits
+from .axes import legend_outside, thousands
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-    from .liquidation_data import LiquidationPath
-    from .position_data import EquityCurve, IsolatedAllocation
+    from ..studies.liquidation import LiquidationPath
+    from ..studies.position import EquityCurve, IsolatedAllocation
 
 __all__ = ["draw_equity_curve", "draw_isolated_allocation", "draw_liquidation_path"]
-
-
-def _thousands(ax: "Axes", *axes: str) -> None:
-    from matplotlib.ticker import MaxNLocator, StrMethodFormatter
-
-    for name in axes:
-        axis = getattr(ax, f"{name}axis")
-        axis.set_major_locator(MaxNLocator(nbins=5))
-        axis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
-
-
-def _legend_outside(ax: "Axes") -> None:
-    legend(ax, loc="center left", bbox_to_anchor=(1.01, 0.5), borderaxespad=0.0)
 
 
 def draw_equity_curve(ax: "Axes", curve: "EquityCurve") -> None:
@@ -43,7 +30,8 @@ def draw_equity_curve(ax: "Axes", curve: "EquityCurve") -> None:
 
     Examples
     --------
-    >>> from margin_lab.plots import equity_curve, render
+    >>> from margin_lab import equity_curve
+    >>> from margin_lab.plots import render
     >>> info = render(draw_equity_curve, equity_curve("long", leverage=10, mark_price=19_000)).info
     >>> info.title, info.xlabel, info.ylabel
     ('Long 1 BTC at 10x: equity vs mark price', 'Mark price (USDT per BTC)', 'Amount (USDT)')
@@ -68,8 +56,8 @@ def draw_equity_curve(ax: "Axes", curve: "EquityCurve") -> None:
     ax.set_title(f"{side} {quantity(curve.size)} {b} at {curve.leverage:g}x: equity vs mark price", loc="left")
     ax.set_xlabel(f"Mark price ({q} per {b})")
     ax.set_ylabel(f"Amount ({q})")
-    _thousands(ax, "x", "y")
-    _legend_outside(ax)
+    thousands(ax, "x", "y")
+    legend_outside(ax)
 
 
 def draw_isolated_allocation(ax: "Axes", allocation: "IsolatedAllocation") -> None:
@@ -78,7 +66,8 @@ def draw_isolated_allocation(ax: "Axes", allocation: "IsolatedAllocation") -> No
 
     Examples
     --------
-    >>> from margin_lab.plots import isolated_allocation, render
+    >>> from margin_lab import isolated_allocation
+    >>> from margin_lab.plots import render
     >>> info = render(draw_isolated_allocation, isolated_allocation(10_000, 2_000, 10)).info
     >>> info.title
     'Isolated 10x long: 2,010 of 10,000 USDT at risk'
@@ -107,8 +96,8 @@ def draw_isolated_allocation(ax: "Axes", allocation: "IsolatedAllocation") -> No
     ax.set_xlabel(f"Amount ({q})")
     ax.set_ylabel("Where the money sits")
     ax.grid(axis="y", visible=False)
-    _thousands(ax, "x")
-    _legend_outside(ax)
+    thousands(ax, "x")
+    legend_outside(ax)
 
 
 def draw_liquidation_path(ax: "Axes", path: "LiquidationPath") -> None:
@@ -117,7 +106,8 @@ def draw_liquidation_path(ax: "Axes", path: "LiquidationPath") -> None:
 
     Examples
     --------
-    >>> from margin_lab.plots import liquidation_path, render
+    >>> from margin_lab import liquidation_path
+    >>> from margin_lab.plots import render
     >>> info = render(draw_liquidation_path, liquidation_path("long", leverage=50, venue="bybit")).info
     >>> info.title
     'Long 50x, 0.5 % maintenance: liquidation 1.5 % away'
@@ -150,5 +140,5 @@ def draw_liquidation_path(ax: "Axes", path: "LiquidationPath") -> None:
     ax.set_xlabel("Time (days)")
     ax.set_ylabel(f"Mark price ({q} per {b})")
     ax.set_xlim(p.times[0], p.times[-1])
-    _thousands(ax, "y")
-    _legend_outside(ax)
+    thousands(ax, "y")
+    legend_outside(ax)

@@ -1,6 +1,6 @@
 """Draw step of the lesson 7 figure: one position on every venue preset, side by side.
 
-:func:`draw_venue_comparison` draws a :class:`~margin_lab.plots.venues_data.VenueComparison`
+:func:`draw_venue_comparison` draws a :class:`~margin_lab.studies.venues.VenueComparison`
 on one matplotlib axes: no finance, no pyplot, no global settings. Use it through
 :func:`margin_lab.plots.show` in a lesson cell or through
 :func:`margin_lab.widgets.venue_explorer`.
@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ._format import number, percent, price, quantity
+from ..studies.venues import venue_label
+from ..text import number, percent, price, quantity
 from ._legends import legend
 from ._style import add_bars, fill_style, fixed_ticks, label_bars, line_style, round_up
-from .venues_data import venue_label
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-    from .venues_data import VenueComparison
+    from ..studies.venues import VenueComparison
 
 __all__ = ["draw_venue_comparison"]
 
@@ -33,7 +33,8 @@ def draw_venue_comparison(ax: "Axes", comparison: "VenueComparison") -> None:
 
     Examples
     --------
-    >>> from margin_lab.plots import render, venue_comparison
+    >>> from margin_lab import venue_comparison
+    >>> from margin_lab.plots import render
     >>> info = render(draw_venue_comparison, venue_comparison("long", leverage=50)).info
     >>> info.title
     'Long 1 BTC at 20,000, 50x: how far each venue lets the price fall'

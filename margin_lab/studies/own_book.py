@@ -28,7 +28,7 @@ from ..simulate_book import BookRisk, simulate_book
 
 __all__ = ["OwnLeg", "CoinDefaults", "OwnBook", "coin_defaults", "estimate_volatility", "own_book", "two_leg_book",
            "GAPS",
-           "DailyCheck", "daily_check", "BookTable", "book_table", "example_book", "BOOK_KINDS",
+           "DailyCheck", "daily_check", "BookTable", "book_table", "example_book", "EXAMPLE_BOOKS",
            "DEFAULT_CORRELATION", "DEFAULT_FEE_RATE", "DEFAULT_FUNDING_RATE"]
 
 #: Illustrative: crypto majors move together; 0.8 is a stylised level, not an estimate (the bundled
@@ -494,7 +494,7 @@ def daily_check(side: str | Side = "long", leverage: float = 5, maintenance_rate
 #: The example books of lesson 6, all with the same capital: (label, legs as (coin, side), correlation).
 #: The hedged pair is the course's one definition: a long on one coin and a short on another coin
 #: that moves with it (BTC long, ETH short, as in lesson 5), 80 % correlated.
-BOOK_KINDS = {
+EXAMPLE_BOOKS = {
     "one_big": ("One big BTC long", (("BTC", "long"),), 0.0),
     "unrelated": ("Three longs on unrelated coins", (("BTC", "long"), ("ETH", "long"), ("SOL", "long")), 0.0),
     "correlated": ("Three longs, 80 % correlated", (("BTC", "long"), ("ETH", "long"), ("SOL", "long")), 0.8),
@@ -503,15 +503,15 @@ BOOK_KINDS = {
 
 
 def example_book(kind: str, *, leverage: float = 5, capital: float = 3_000) -> list[OwnLeg]:
-    """The legs of one of :data:`BOOK_KINDS`, the capital split equally, each at ``leverage``.
+    """The legs of one of :data:`EXAMPLE_BOOKS`, the capital split equally, each at ``leverage``.
 
     >>> [(leg.coin, leg.side.value, leg.collateral) for leg in example_book("hedged")]
     [('BTC', 'long', 1500.0), ('ETH', 'short', 1500.0)]
     """
-    if kind not in BOOK_KINDS:
-        raise ValueError(f"kind must be one of {list(BOOK_KINDS)}, got {kind!r}")
+    if kind not in EXAMPLE_BOOKS:
+        raise ValueError(f"kind must be one of {list(EXAMPLE_BOOKS)}, got {kind!r}")
     capital = require_positive("capital", capital)
-    legs = BOOK_KINDS[kind][1]
+    legs = EXAMPLE_BOOKS[kind][1]
     return [OwnLeg(coin, side, leverage, capital / len(legs)) for coin, side in legs]
 
 
@@ -537,7 +537,7 @@ class BookTable:
                  + ("" if first.jumps is None else "; with gaps") + ".",
                  "Each figure ± one standard error; 0 % means no path (< 3/paths at 95 %)."]
         for kind, book in zip(self.kinds, self.books):
-            lines.append(f"{BOOK_KINDS[kind][0]}:")
+            lines.append(f"{EXAMPLE_BOOKS[kind][0]}:")
             for r in (book.all_isolated, book.all_cross):
                 lines.append(f"  {r.label:13} any liquidation {_pct(r.any_liquidation, r.any_liquidation_error, r)}; "
                              f"all lost {_pct(r.total_liquidation, r.total_liquidation_error, r)}; "
@@ -547,7 +547,7 @@ class BookTable:
         return "\n".join(lines)
 
 
-def book_table(kinds: Sequence[str] = tuple(BOOK_KINDS), *, leverage: float = 5, annual_volatility: float = 0.6,
+def book_table(kinds: Sequence[str] = tuple(EXAMPLE_BOOKS), *, leverage: float = 5, annual_volatility: float = 0.6,
                days: float = 30, capital: float = 3_000, jumps: Jumps | None = None, n_paths: int = 10_000,
                seed: int = 6) -> BookTable:
     """:func:`own_book` for each example book, all legs at ``leverage`` and ``annual_volatility``,
@@ -563,5 +563,5 @@ def book_table(kinds: Sequence[str] = tuple(BOOK_KINDS), *, leverage: float = 5,
         legs = example_book(kind, leverage=leverage, capital=capital)
         volatility = dict.fromkeys((leg.coin for leg in legs), annual_volatility)
         books.append(own_book(legs, capital, days, volatility=volatility,
-                              correlation=BOOK_KINDS[kind][2], jumps=jumps, n_paths=n_paths, seed=seed, mixes=False))
+                              correlation=EXAMPLE_BOOKS[kind][2], jumps=jumps, n_paths=n_paths, seed=seed, mixes=False))
     return BookTable(kinds, tuple(books), float(leverage), float(annual_volatility))

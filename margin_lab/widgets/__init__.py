@@ -6,7 +6,7 @@ An explorer is three small pieces, each testable alone:
 
 1. **compute**: a pure function of the control values that returns a frozen result with a
    ``summary()`` (plain sentences giving the figure's key numbers). Finance goes in a lower
-   layer (``margin.py``, ``tiers.py``, ``simulate.py``...) or in ``plots/<topic>_data.py``;
+   layer (``margin.py``, ``tiers.py``, ``simulate.py``...) or in ``studies/<topic>.py``;
    it raises ``ValueError`` (through ``margin_lab._checks``) for a combination it refuses.
 2. **draw**: ``draw_<thing>(ax, result)`` in ``plots/<topic>.py``: no finance, no pyplot, no
    rcParams; a title, axis labels with units, a label on every line, colours and line styles

@@ -18,7 +18,7 @@ from typing import Any
 
 from .._checks import require_numbers, require_positive, require_range, require_texts
 from ..plots.capstone import draw_stress_test
-from ..plots.capstone_data import DRAFT_PLAN, STRESS_DAYS, StressTest, adjust_plan, stress_test
+from ..studies.capstone import DRAFT_PLAN, STRESS_DAYS, StressTest, adjust_plan, stress_test
 from ..replay import Portfolio
 from ._kit import Explorer, dropdown, slider, toggle
 

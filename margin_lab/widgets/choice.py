@@ -13,7 +13,7 @@ from typing import Any
 
 from .._checks import require_count, require_numbers, require_range, require_texts
 from ..plots.choice import draw_mode_choice
-from ..plots.choice_data import BOOK_KINDS, mode_choice
+from ..studies.choice import BOOK_KINDS, mode_choice
 from ._kit import Explorer, dropdown, slider
 
 __all__ = ["ModeChooser", "mode_choice_explorer"]

@@ -12,7 +12,7 @@ from functools import partial
 
 from .._checks import require_numbers, require_positive, require_range, require_texts
 from ..plots.cross import draw_cross_vs_isolated
-from ..plots.cross_data import PORTFOLIOS, SCENARIO_DAYS, cross_vs_isolated
+from ..studies.cross import PORTFOLIOS, SCENARIO_DAYS, cross_vs_isolated
 from ._kit import Explorer, dropdown, slider
 
 __all__ = ["cross_explorer"]

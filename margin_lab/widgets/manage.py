@@ -15,7 +15,7 @@ from typing import Any
 from .._checks import require_choice, require_count, require_numbers, require_positive, require_texts
 from ..model import Side
 from ..plots.manage import draw_managed_position
-from ..plots.manage_data import managed_position
+from ..studies.manage import managed_position
 from ._kit import Explorer, dropdown, slider
 
 __all__ = ["position_manager_explorer"]

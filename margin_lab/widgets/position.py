@@ -12,9 +12,9 @@ from typing import Any
 
 from .._checks import require_fee_rate, require_numbers, require_positive, require_range, require_texts
 from ..model import Basis
-from ..plots.liquidation_data import liquidation_path
+from ..studies.liquidation import liquidation_path
 from ..plots.position import draw_equity_curve, draw_isolated_allocation, draw_liquidation_path
-from ..plots.position_data import equity_curve, isolated_allocation
+from ..studies.position import equity_curve, isolated_allocation
 from ..venues import VENUES, maintenance_for
 from ..venues import venue as _preset
 from ._kit import Explorer, dropdown, slider, toggle

@@ -208,7 +208,7 @@ def predict_then_run(
 
     Examples
     --------
-    >>> from margin_lab.plots import liquidation_path
+    >>> from margin_lab import liquidation_path
     >>> check = predict_then_run("A 0.1 % closing fee: does liquidation move toward or away from the entry?",
     ...                          ["toward", "away"], answer="toward",
     ...                          reveal=liquidation_path("long", leverage=20, fee_rate=0.001))

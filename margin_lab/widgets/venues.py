@@ -12,7 +12,7 @@ from typing import Any
 
 from .._checks import require_numbers, require_positive, require_texts
 from ..plots.venues import draw_venue_comparison
-from ..plots.venues_data import COMPARED_VENUES, venue_label, venue_comparison
+from ..studies.venues import COMPARED_VENUES, venue_label, venue_comparison
 from ._kit import Explorer, dropdown, slider, toggle
 
 __all__ = ["venue_explorer"]

@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ._checks import require_number
-from .exercises import Feedback, _entered, _gap, _near, _tolerance, _verdict
-from .model import MarginMode
-from .plots._format import number
-from .plots.capstone_data import STRESS_DAYS, ScenarioLoss, StressTest, _entry, stress_test, worst_case_loss
-from .replay import Leg, Portfolio
+from .._checks import require_number
+from ..model import MarginMode
+from ..replay import Leg, Portfolio
+from ..studies.capstone import STRESS_DAYS, ScenarioLoss, StressTest, stress_test
+from ..text import number
+from ..worst_case import leg_collateral, leg_entry_price, worst_case_loss
+from .feedback import Feedback, close_to, entered_text, gap_text, tolerance_or, verdict
 
 __all__ = ["PlanVerdict", "check_plan", "check_worst_case_loss"]
 
@@ -87,8 +88,7 @@ def _hint(outcome: ScenarioLoss, plan: Portfolio, budget: float) -> str:
             return (f"In the {name} the isolated {_name(legs[biggest.symbol])} was liquidated and lost "
                     f"{number(biggest.loss)}, more than the whole {number(budget)} budget: give it less collateral "
                     "(a higher leverage: liquidated sooner, yet it loses at most its collateral) or cut its size.")
-        collateral = sum(leg.collateral or leg.size * _entry(leg) / leg.leverage
-                         for leg in plan.legs if leg.mode is MarginMode.ISOLATED)
+        collateral = sum(leg_collateral(leg) for leg in plan.legs if leg.mode is MarginMode.ISOLATED)
         symbols = [e.symbol for e in isolated]
         legs_were = f"{_names(symbols)} {'leg was' if len(set(symbols)) == 1 else 'legs were'}"
         return (f"In the {name} the isolated {legs_were} liquidated and lost {number(sum(e.loss for e in isolated))}: "
@@ -223,21 +223,21 @@ def check_worst_case_loss(
     """
     answer = require_number("answer", answer, hint="an amount, e.g. 1600")
     expected = worst_case_loss(plan)
-    tolerance = _tolerance(tolerance, max(0.5, 0.005 * expected))
+    tolerance = tolerance_or(tolerance, max(0.5, 0.005 * expected))
     cross = any(leg.mode is MarginMode.CROSS for leg in plan.legs)
-    collateral = sum(leg.collateral or leg.size * _entry(leg) / leg.leverage for leg in plan.legs)
-    value = sum(leg.size * _entry(leg) for leg in plan.legs)
+    collateral = sum(leg_collateral(leg) for leg in plan.legs)
+    value = sum(leg.size * leg_entry_price(leg) for leg in plan.legs)
     hint = ""
-    if _near(answer, expected, tolerance):
+    if close_to(answer, expected, tolerance):
         pass
-    elif cross and any(_near(answer, c, tolerance) for c in (collateral, collateral + value * plan.fee_rate)):
+    elif cross and any(close_to(answer, c, tolerance) for c in (collateral, collateral + value * plan.fee_rate)):
         hint = "That counts each leg's initial margin, but a cross leg is backed by the whole wallet."
-    elif _near(answer, collateral, tolerance):
+    elif close_to(answer, collateral, tolerance):
         hint = "That is the collateral alone: opening each leg also paid its fee from the wallet."
-    elif _near(answer, value, tolerance):
+    elif close_to(answer, value, tolerance):
         hint = "That is the positions' value: an isolated leg can lose only the collateral behind it."
-    elif not cross and _near(answer, float(plan.balance), tolerance):
+    elif not cross and close_to(answer, float(plan.balance), tolerance):
         hint = "The whole wallet is at risk only with a cross leg: isolated legs lose at most their collateral."
     statement = f"the most this plan can lose is {number(expected)}"
     correct = abs(answer - expected) <= tolerance
-    return _verdict(correct, statement, _entered(answer), _gap(answer, expected, "", 2), hint, explanation)
+    return verdict(correct, statement, entered_text(answer), gap_text(answer, expected, "", 2), hint, explanation)

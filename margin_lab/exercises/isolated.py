@@ -1,7 +1,7 @@
 """Exercise checks for setting up an isolated position: the most it can cost, and the
 liquidation price after adding margin.
 
-Like :mod:`margin_lab.exercises`, each ``check_<thing>`` recomputes the right answer with
+Like every module of :mod:`margin_lab.exercises`, each ``check_<thing>`` recomputes the right answer with
 margin_lab's own formulas, compares it with the learner's number within a tolerance and returns
 a :class:`~margin_lab.exercises.Feedback` whose repr is the verdict, naming the common slip when
 the answer matches one. :func:`margin_added` is the before-and-after of adding margin, shown by
@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ._checks import opens_before_liquidation, require_choice, require_fee_rate, require_fraction, require_non_negative, require_number, require_positive
-from .exercises import Feedback, _entered, _gap, _near, _tolerance, _verdict
-from .margin import bankruptcy_price, liquidation_distance, liquidation_price
-from .model import Basis, Side
-from .plots._format import amount, number, percent, price, quantity
+from .._checks import opens_before_liquidation, require_choice, require_fee_rate, require_non_negative, require_number, require_positive
+from ..margin import bankruptcy_price, liquidation_distance, liquidation_price
+from ..model import Basis, Side
+from ..text import amount, number, percent, price, quantity
+from .feedback import Feedback, close_to, entered_text, gap_text, tolerance_or, verdict
 
 __all__ = ["check_max_loss", "check_liquidation_after_margin", "MarginAdded", "margin_added"]
 
@@ -75,22 +75,22 @@ def check_max_loss(
     value = collateral * leverage
     fee = fee_rate * value
     expected = collateral + fee
-    tolerance = _tolerance(tolerance, max(0.01, 0.001 * expected))
+    tolerance = tolerance_or(tolerance, max(0.01, 0.001 * expected))
     hint = ""
-    if fee and _near(answer, collateral, tolerance):
+    if fee and close_to(answer, collateral, tolerance):
         hint = f"That is the collateral alone: the opening fee ({number(fee)}) left the wallet too."
-    elif balance is not None and _near(answer, balance, tolerance):
+    elif balance is not None and close_to(answer, balance, tolerance):
         hint = ("That is the whole wallet: what a cross position can put at risk. Isolated caps the loss at "
                 "its own collateral.")
-    elif _near(answer, value, tolerance):
+    elif close_to(answer, value, tolerance):
         hint = ("That is the position's value. With isolated margin the venue closes the position before "
                 "the loss passes the collateral.")
-    elif fee and _near(answer, collateral + 2 * fee, tolerance):
+    elif fee and close_to(answer, collateral + 2 * fee, tolerance):
         hint = "That adds a closing fee: a liquidation charges none here; the forfeited cushion stands in for it."
     statement = (f"an isolated position with {number(collateral)} of collateral at {leverage:g}x "
                  f"({percent(fee_rate, 3)} fee on {number(value)}) can cost at most {number(expected)}")
     correct = abs(answer - expected) <= tolerance
-    return _verdict(correct, statement, _entered(answer), _gap(answer, expected, "", 2), hint, explanation)
+    return verdict(correct, statement, entered_text(answer), gap_text(answer, expected, "", 2), hint, explanation)
 
 
 def check_liquidation_after_margin(
@@ -140,8 +140,8 @@ def check_liquidation_after_margin(
     setting = f"after adding {number(added)} the {side.value}'s liquidation price"
     if expected is None:
         statement = f"{setting} is none: no positive price liquidates it (enter 0)"
-        return _verdict(answer <= 0, statement, _entered(answer), "", "", explanation)
-    tolerance = _tolerance(tolerance, 0.001 * expected)
+        return verdict(answer <= 0, statement, entered_text(answer), "", "", explanation)
+    tolerance = tolerance_or(tolerance, 0.001 * expected)
     slips = [
         (before, "That is the liquidation price before adding: the added margin joins the collateral, "
                  f"{number(collateral)} + {number(added)} = {number(after)}."),
@@ -155,9 +155,9 @@ def check_liquidation_after_margin(
         (liquidation_price(side.opposite, entry_price, size, after, maintenance_rate, basis=basis),
          f"That is where a {side.opposite.value} would be liquidated: check the direction."),
     ]
-    hint = next((text for candidate, text in slips if _near(answer, candidate, tolerance)), "")
+    hint = next((text for candidate, text in slips if close_to(answer, candidate, tolerance)), "")
     correct = abs(answer - expected) <= tolerance
-    return _verdict(correct, f"{setting} is {number(expected)}", _entered(answer), _gap(answer, expected, "", 2),
+    return verdict(correct, f"{setting} is {number(expected)}", entered_text(answer), gap_text(answer, expected, "", 2),
                     hint, explanation)
 
 

@@ -3,7 +3,7 @@
 :func:`liquidation_curve` gives the closed-form chance (price watched continuously, and checked
 once a day, from :func:`margin_lab.liquidation_probability_exact`) against the leverage, with a
 few Monte Carlo estimates (:func:`margin_lab.simulate.liquidation_probability`) and their
-standard errors as a check. :mod:`margin_lab.plots.choice_data` adds it to the mode chooser.
+standard errors as a check. :mod:`margin_lab.studies.choice` adds it to the mode chooser.
 
 Taught in lessons/06_choosing_a_mode.ipynb.
 """
@@ -21,21 +21,9 @@ from ..closed_form import liquidation_probability_exact
 from .._checks import require_rate_below_initial
 from ..model import Side
 from ..simulate import liquidation_probability
-from ._format import percent
+from ..text import chance, percent
 
 __all__ = ["LiquidationCurve", "liquidation_curve"]
-
-
-def _pct(probability: float) -> str:
-    """A probability as a percentage with one decimal: 0.2279 -> '22.8 %', 0.0001 -> 'under 0.1 %'.
-
-    A chance that rounds to 0.0 % or 100.0 % without being 0 or 1 is not written as if it were.
-    """
-    if 0.0 < probability < 0.0005:
-        return "under 0.1 %"
-    if 0.9995 < probability < 1.0:
-        return "over 99.9 %"
-    return f"{probability * 100:.1f} %"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -87,11 +75,11 @@ class LiquidationCurve:
         ]
         shown = self.check_leverages or ((self.marked,) if self.marked is not None else ())
         for i, leverage in enumerate(shown):
-            line = (f"  at {leverage:g}x: {_pct(self.probability(leverage))} / "
-                    f"{_pct(self.probability(leverage, daily=True))}")
+            line = (f"  at {leverage:g}x: {chance(self.probability(leverage))} / "
+                    f"{chance(self.probability(leverage, daily=True))}")
             if self.check_leverages:
-                line += (f"; Monte Carlo ({self.paths:,} paths, daily): {_pct(self.check_estimates[i])} "
-                         f"± {_pct(2 * self.check_errors[i])}")
+                line += (f"; Monte Carlo ({self.paths:,} paths, daily): {chance(self.check_estimates[i])} "
+                         f"± {chance(2 * self.check_errors[i])}")
             lines.append(line)
         if self.check_leverages:
             lines.append(f"The Monte Carlo estimates lie within two standard errors of the daily-check formula at "
@@ -154,7 +142,7 @@ def liquidation_curve(
     side = require_choice("side", side, Side)
     annual_volatility = require_range("annual_volatility", annual_volatility, 0.0, 10.0, low_open=True,
                                       hint="a fraction a year: 0.6 = 60 %")
-    days = _whole_days(days)
+    days = whole_days(days)
     maintenance_rate = require_fraction("maintenance_rate", maintenance_rate)
     max_leverage = require_range("max_leverage", max_leverage, 1.0, 1000.0, low_open=True)
     require_rate_below_initial(maintenance_rate, max_leverage)
@@ -177,7 +165,8 @@ def liquidation_curve(
                             checks, estimates, errors, paths if checks else 0, seed, marked)
 
 
-def _whole_days(days: object) -> float:
+def whole_days(days: object) -> float:
+    """``days`` as a whole number of days >= 1 (the price is checked once a day), else ValueError."""
     value = require_positive("days", days)
     if value != round(value):
         raise ValueError(f"days must be a whole number of days >= 1 (the price is checked once a day), got {days!r}")

@@ -4,7 +4,7 @@
 :meth:`margin_lab.simulate.PortfolioSpec.example` through
 :func:`margin_lab.simulate.simulate_modes`, all isolated and in one cross pool;
 :func:`mode_choice` does it for one book and adds the closed-form curve of
-:func:`margin_lab.plots.choice_curve_data.liquidation_curve` (the mode chooser of
+:func:`margin_lab.studies.choice_curve.liquidation_curve` (the mode chooser of
 :mod:`margin_lab.widgets.choice`). :func:`wallet_book` puts one position in a wallet that holds
 more than its collateral, so cross can draw on the rest. No formula is restated here: the
 probabilities come from :mod:`margin_lab.closed_form` and :mod:`margin_lab.simulate`.
@@ -21,8 +21,8 @@ from dataclasses import dataclass, replace
 from .._checks import require_count, require_positive, require_range
 from ..model import Side
 from ..simulate import LegSpec, ModeComparison, ModeRisk, PortfolioSpec, simulate_modes
-from ._format import number, percent
-from .choice_curve_data import LiquidationCurve, _pct, _whole_days, liquidation_curve
+from ..text import chance, number, percent
+from .choice_curve import LiquidationCurve, liquidation_curve, whole_days
 
 __all__ = ["BOOK_KINDS", "ModeChoice", "mode_choice", "ModeTable", "mode_table", "wallet_book"]
 
@@ -62,17 +62,17 @@ def _describe(kind: str, portfolio: PortfolioSpec) -> str:
 
 
 def _risk_line(name: str, risk: ModeRisk) -> str:
-    return (f"{name}: a liquidation in {_pct(risk.liquidation_probability)} of paths, everything lost in "
-            f"{_pct(risk.total_loss_probability)}; expected loss {number(risk.expected_loss, 0)} "
+    return (f"{name}: a liquidation in {chance(risk.liquidation_probability)} of paths, everything lost in "
+            f"{chance(risk.total_loss_probability)}; expected loss {number(risk.expected_loss, 0)} "
             f"({percent(risk.expected_loss_fraction, 1)} of the capital); average loss in the worst 5 % of paths "
             f"{number(risk.expected_shortfall_95, 0)}, in the worst 1 % {number(risk.expected_shortfall_99, 0)}.")
 
 
 def _compare(what: str, iso: float, cross: float, margin: float) -> str:
     if abs(iso - cross) <= margin:
-        return f"{what}: about the same in both modes ({_pct(iso)} isolated, {_pct(cross)} cross)."
+        return f"{what}: about the same in both modes ({chance(iso)} isolated, {chance(cross)} cross)."
     lower = "isolated" if iso < cross else "cross"
-    return f"{what}: less likely in {lower} ({_pct(iso)} isolated, {_pct(cross)} cross)."
+    return f"{what}: less likely in {lower} ({chance(iso)} isolated, {chance(cross)} cross)."
 
 
 GAP_NOTE = ("A negative expected loss is an expected gain: with the price checked once a day it can jump past the "
@@ -123,8 +123,8 @@ class ModeChoice:
             f"{BOOK_KINDS[self.kind]}: {self.description}; capital {number(c.isolated.capital, 0)}. "
             f"{percent(self.annual_volatility, 0)} volatility a year, {self.days:g} days, {c.n_paths:,} paths "
             "checked once a day.",
-            f"Closed form for one isolated {self.leverage:g}x long: liquidated with probability {_pct(one)} "
-            f"(price watched continuously), {_pct(one_daily)} (checked once a day).",
+            f"Closed form for one isolated {self.leverage:g}x long: liquidated with probability {chance(one)} "
+            f"(price watched continuously), {chance(one_daily)} (checked once a day).",
             _risk_line("Isolated", c.isolated),
             _risk_line("Cross", c.cross),
             *_verdict(c),
@@ -246,12 +246,12 @@ class ModeTable:
         for kind, c in zip(self.kinds, self.comparisons):
             for name, r in (("isolated", c.isolated), ("cross", c.cross)):
                 lines.append(f"{BOOK_KINDS[kind] if name == 'isolated' else '':24}{name:>9}"
-                             f"{_pct(r.liquidation_probability):>13}{_pct(r.total_loss_probability):>10}"
+                             f"{chance(r.liquidation_probability):>13}{chance(r.total_loss_probability):>10}"
                              f"{number(r.expected_loss, 0):>11}{number(r.expected_shortfall_95, 0):>9}"
                              f"{number(r.expected_shortfall_99, 0):>9}")
         worst = max(max(c.isolated.standard_error, c.cross.standard_error) for c in self.comparisons)
         lines.append(f"ES = expected shortfall, the average loss in the worst 5 % or 1 % of paths. "
-                     f"Standard error of the probabilities: at most {_pct(worst)}.")
+                     f"Standard error of the probabilities: at most {chance(worst)}.")
         return "\n".join(lines)
 
 
@@ -286,7 +286,7 @@ def mode_table(
     kinds = tuple(_kind(k) for k in kinds)
     if not kinds:
         raise ValueError("kinds must name at least one book, got ()")
-    days = _whole_days(days)
+    days = whole_days(days)
     total = len(kinds) * require_count("n_paths", n_paths)
     results, descriptions = [], []
     for i, kind in enumerate(kinds):

@@ -27,10 +27,11 @@ from .._checks import (
 from ..margin import bankruptcy_price, initial_margin
 from ..margin import liquidation_distance as _distance
 from ..model import Basis, Side, Venue
+from ..scenarios import dip_ramps
 from ..tiers import MaintenanceSchedule, tiered_level_price, tiered_liquidation_price
 from ..venues import maintenance_for
 from ..venues import venue as _preset
-from ._format import amount, number, percent, price, quantity
+from ..text import amount, number, percent, price, quantity
 
 __all__ = ["LiquidationPath", "liquidation_path", "stylised_path"]
 
@@ -59,8 +60,7 @@ def stylised_path(
     times = np.linspace(0.0, days, int(round(days * steps)) + 1)
     u = times / days
     rebound = depth / 3
-    fall = (1 - np.cos(np.pi * np.minimum(u, 0.4) / 0.4)) / 2
-    rise = (1 - np.cos(np.pi * np.clip(u - 0.4, 0, 0.6) / 0.6)) / 2
+    fall, rise = dip_ramps(u, 0.4, 1.0)
     move = -depth * fall + (depth + rebound) * rise
     ripple = 0.08 * depth * np.sin(10 * np.pi * u) * np.sin(np.pi * u)
     return times, entry_price * (1 + side.sign * (move + ripple))

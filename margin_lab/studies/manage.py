@@ -3,10 +3,10 @@
 The learner's plan (add margin on day N, reduce on day M, a stop-loss, a funding rate) is
 replayed day by day through :func:`margin_lab.replay.replay`, which runs the account engine: the
 liquidation price is the engine's own at every step, nothing is restated here. The paths come
-from :mod:`margin_lab.plots.manage_paths`.
+from :mod:`margin_lab.studies.manage_paths`.
 
-:func:`collateral_to_survive` inverts the liquidation-price formula: the collateral an isolated
-position needs for its liquidation price to sit exactly at a given price.
+:func:`~margin_lab.margin.collateral_to_survive` (the liquidation-price formula inverted: the
+collateral that puts the liquidation price at a given price) is re-exported from here.
 """
 
 from __future__ import annotations
@@ -14,85 +14,17 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .._checks import require_choice, require_count, require_fraction, require_non_negative, require_positive
+from .._checks import require_choice, require_count, require_non_negative, require_positive
 from .._checks import require_range, require_text
-from .._checks import require_fee_rate, require_rate_below_initial
-from ..margin import initial_margin
+from .._checks import require_rate_below_initial
+from ..margin import collateral_to_survive, initial_margin
 from ..model import Side
 from ..replay import Action, Leg, Portfolio, Replay, replay
 from ..venues import GENERIC
-from ._format import amount, number, percent, price, quantity
+from ..text import amount, number, percent, price, quantity
 from .manage_paths import manage_path
 
 __all__ = ["ManagedPosition", "collateral_to_survive", "managed_position"]
-
-
-def collateral_to_survive(
-    side: str | Side,
-    entry_price: float,
-    size: float,
-    survive_price: float,
-    maintenance_rate: float,
-    *,
-    maintenance_amount: float = 0.0,
-    fee_rate: float = 0.0,
-) -> float:
-    """The collateral that puts an isolated position's liquidation price exactly at ``survive_price``.
-
-    Parameters
-    ----------
-    side : "long" or "short"
-    entry_price, size : float
-        EP in quote per base unit and Q in base units, > 0.
-    survive_price : float
-        The worst mark price the position must live through, quote per base unit, > 0.
-    maintenance_rate, fee_rate : float
-        Fractions in [0, 1), charged on the value at the mark (Gate's convention for the fee).
-    maintenance_amount : float
-        The tier's deduction ``cum``, quote currency, >= 0.
-
-    Returns
-    -------
-    float
-        M in quote currency; 0 when no collateral is needed (the price is on the profitable side).
-        Any collateral at least this large keeps the position open at ``survive_price``.
-
-    Notes
-    -----
-    Solving REFERENCE.md §1, P_liq = (EP − s·(M + cum)/Q) / (1 − s·(r + f)), for M with
-    P_liq = P:
-
-        M = s·Q·(EP − P·(1 − s·(r + f))) − cum
-
-    Taught in lessons/04_managing_isolated.ipynb ("how much margin to add to survive a 15 % drop").
-
-    References
-    ----------
-    REFERENCE.md §1 (the one formula for linear contracts).
-
-    Examples
-    --------
-    A 10x long of 1 BTC at 20,000 (2,000 collateral, 0.5 %) liquidates at 18,090.45. To live
-    through a 15 % drop to 17,000 it needs 20,000 − 17,000 × 0.995 = 3,085 of collateral:
-
-    >>> collateral_to_survive("long", 20_000, 1, survive_price=17_000, maintenance_rate=0.005)
-    3085.0
-    >>> from margin_lab import liquidation_price
-    >>> round(liquidation_price("long", 20_000, 1, 3_085, 0.005), 2)
-    17000.0
-    >>> round(collateral_to_survive("short", 20_000, 1, survive_price=23_000, maintenance_rate=0.005), 2)
-    3115.0
-    """
-    side = require_choice("side", side, Side)
-    entry_price = require_positive("entry_price", entry_price)
-    size = require_positive("size", size)
-    survive = require_positive("survive_price", survive_price)
-    rate = require_fraction("maintenance_rate", maintenance_rate)
-    cum = require_non_negative("maintenance_amount", maintenance_amount)
-    fee = require_fee_rate("fee_rate", fee_rate)
-    s = side.sign
-    needed = s * size * (entry_price - survive * (1 - s * (rate + fee))) - cum
-    return max(0.0, needed)
 
 
 @dataclass(frozen=True)

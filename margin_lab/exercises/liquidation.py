@@ -1,7 +1,7 @@
 """Exercise checks for lesson 3: the cushion left at liquidation, and tiered liquidation prices.
 
 Each check recomputes the answer with :mod:`margin_lab.margin` and :mod:`margin_lab.tiers`,
-compares it within a tolerance through :func:`margin_lab.exercises.check_number`, and, when a
+compares it within a tolerance through :func:`margin_lab.exercises.feedback.check_number`, and, when a
 wrong answer matches a common mistake, says which one:
 
 * the cushion: 0 (REFERENCE.md §4, "Liquidation happens at 0 % margin"), the whole collateral,
@@ -13,27 +13,13 @@ wrong answer matches a common mistake, says which one:
 
 from __future__ import annotations
 
-import math
-
-from ._checks import require_choice, require_number
-from .exercises import Feedback, check_number
-from .margin import bankruptcy_price, liquidation_price, maintenance_margin, position_equity
-from .model import Basis, Side
-from .tiers import MaintenanceSchedule, tiered_liquidation_price
+from .._checks import require_choice, require_number
+from ..margin import bankruptcy_price, liquidation_price, maintenance_margin, position_equity
+from ..model import Basis, Side
+from ..tiers import MaintenanceSchedule, tiered_liquidation_price
+from .feedback import Feedback, check_number, first_hint
 
 __all__ = ["check_liquidation_cushion", "check_tiered_liquidation_price"]
-
-
-def _near(answer: float, target: float | None, tolerance: float) -> bool:
-    return target is not None and math.isfinite(target) and abs(answer - target) <= tolerance
-
-
-def _first_hint(answer: float, tolerance: float, expected: float, hints: list[tuple[float | None, str]]) -> str:
-    """The hint of the first known mistake the answer matches (never one equal to the right answer)."""
-    for target, hint in hints:
-        if _near(answer, target, tolerance) and not _near(expected, target, tolerance):
-            return hint
-    return ""
 
 
 def _join(*sentences: str) -> str:
@@ -94,7 +80,7 @@ def check_liquidation_cushion(
     expected = position_equity(side, size, entry_price, at, collateral)
     tolerance = max(0.01, 0.005 * expected) if tolerance is None else tolerance
     at_entry = maintenance_margin(size, entry_price, maintenance_rate, maintenance_amount)
-    hint = _first_hint(answer, tolerance, expected, [
+    hint = first_hint(answer, expected, tolerance, [
         (0.0, "Liquidation comes when equity falls to the maintenance margin, not at 0 % margin: this much "
               "is still in the position when the venue takes it over."),
         (collateral, "That is the whole collateral: most of it was lost to the price move before liquidation."),
@@ -162,7 +148,7 @@ def check_tiered_liquidation_price(
     kept = liquidation_price(side, entry_price, size, collateral, entry.rate, entry.amount, fee_rate, basis)
     moved = schedule.tier(size * kept) if kept is not None else entry
     no_amount = liquidation_price(side, entry_price, size, collateral, entry.rate, 0.0, fee_rate, basis)
-    hint = _first_hint(answer, tolerance, expected, [
+    hint = first_hint(answer, expected, tolerance, [
         (bankruptcy_price(side, entry_price, size, collateral),
          "That is the bankruptcy price, where equity reaches zero; liquidation comes earlier."),
         (kept, f"That keeps the entry tier ({100 * entry.rate:.4g} %, amount {entry.amount:,.0f}) all the way; at "

@@ -7,19 +7,17 @@ opposite directions (REFERENCE.md §4, "Margin ratio 80 % is safe"):
 * margin ratio = maintenance margin / equity (Binance style): rises to 100 %.
 
 Each check recomputes the answer with :mod:`margin_lab.margin`, compares it within a tolerance
-through :func:`margin_lab.exercises.check_number`, and, when the answer matches a common
+through :func:`margin_lab.exercises.feedback.check_number`, and, when the answer matches a common
 mistake (the other convention, a fraction instead of a percentage, the collateral instead of
 the equity, Kraken spot's division by the initial margin), says which.
 """
 
 from __future__ import annotations
 
-import math
-
-from ._checks import require_choice, require_number, require_positive, require_range
-from .exercises import Feedback, check_number
-from .margin import maintenance_margin, margin_level, margin_ratio, position_equity
-from .model import Side
+from .._checks import require_choice, require_number, require_positive, require_range
+from ..margin import maintenance_margin, margin_level, margin_ratio, position_equity
+from ..model import Side
+from .feedback import Feedback, check_number, close_to
 
 __all__ = ["check_margin_level", "check_margin_ratio"]
 
@@ -32,9 +30,6 @@ _NAMES = {
              "the margin level (equity / maintenance margin, OKX style)"),
 }
 
-
-def _near(answer: float, target: float, tolerance: float) -> bool:
-    return math.isfinite(target) and abs(answer - target) <= tolerance
 
 
 def _check(convention: str, answer_percent: float, side: str | Side, size: float, entry_price: float,
@@ -60,19 +55,19 @@ def _check(convention: str, answer_percent: float, side: str | Side, size: float
     this, that = _NAMES[convention]
 
     hint = ""
-    if _near(answer, expected, tolerance):
+    if close_to(answer, expected, tolerance):
         pass
-    elif _near(answer, other, max(0.05, 0.005 * abs(other))):
+    elif close_to(answer, other, max(0.05, 0.005 * abs(other))):
         hint = f"That is {that}: the same two numbers divided the other way round."
-    elif _near(answer * 100, expected, tolerance):
+    elif close_to(answer * 100, expected, tolerance):
         hint = f"That looks like a fraction: enter a percentage ({expected:.2f}, not {expected / 100:.4f})."
     else:
         from_collateral = 100 * (margin_level(collateral, requirement) if convention == _LEVEL
                                  else margin_ratio(collateral, requirement))
         over_collateral = 100 * equity / collateral
-        if _near(answer, from_collateral, max(0.05, 0.005 * abs(from_collateral))):
+        if close_to(answer, from_collateral, max(0.05, 0.005 * abs(from_collateral))):
             hint = "That uses the collateral in place of the equity: add the unrealised P&L at the mark first."
-        elif convention == _LEVEL and _near(answer, over_collateral, max(0.05, 0.005 * abs(over_collateral))):
+        elif convention == _LEVEL and close_to(answer, over_collateral, max(0.05, 0.005 * abs(over_collateral))):
             hint = ("That divides the equity by the collateral (Kraken spot's margin level uses the initial, "
                     "'used' margin); here the requirement is the maintenance margin.")
     told = " ".join(part for part in (hint, explanation) if part)

@@ -1,23 +1,15 @@
-"""Exercise checks: the learner's number in, a plain-language verdict out.
+"""Exercise checks for lessons 1 and 2: one position's initial margin, equity, liquidation
+price and distance.
 
-Each ``check_<thing>`` recomputes the right answer with margin_lab's own formulas, compares
-it with the learner's answer within a tolerance, and returns a frozen :class:`Feedback` whose
-repr is its message, so an exercise cell ending with the check prints the verdict::
-
-    check_liquidation_distance(5, side="long", leverage=20, maintenance_rate=0.005)
-
-The message says what the right number is, how far the answer is from it, and, when the answer
-matches a common mistake (the bankruptcy price instead of the liquidation price, 1/leverage
-for the distance, a fraction where a percentage was asked), which one.
+Each names the usual slip when the answer matches one: the bankruptcy price instead of the
+liquidation price, 1/leverage for the distance, a fraction where a percentage was asked.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from ._checks import require_choice, require_fraction, require_non_negative, require_number, require_positive
-from ._checks import require_fee_rate, require_rate_below_initial
-from .margin import (
+from .._checks import require_choice, require_fee_rate, require_fraction, require_number, require_positive
+from .._checks import require_rate_below_initial
+from ..margin import (
     bankruptcy_price,
     initial_margin,
     liquidation_distance,
@@ -25,116 +17,16 @@ from .margin import (
     position_equity,
     unrealized_pnl,
 )
-from .model import Basis, Side
-from .plots._format import number, percent, quantity
+from ..model import Basis, Side
+from ..text import number, percent, quantity
+from .feedback import Feedback, close_to, entered_text, gap_text, tolerance_or, verdict
 
 __all__ = [
-    "Feedback",
-    "check_number",
     "check_liquidation_distance",
     "check_liquidation_price",
     "check_initial_margin",
     "check_equity",
 ]
-
-
-@dataclass(frozen=True, repr=False)
-class Feedback:
-    """The verdict on one answer: ``correct`` and a ``message`` that explains the gap."""
-
-    correct: bool
-    message: str
-
-    def __repr__(self) -> str:
-        return self.message
-
-    __str__ = __repr__
-
-
-def _entered(value: float) -> str:
-    """The answer as the learner typed it, without float noise: 5 -> '5', 18090.45 -> '18,090.45'."""
-    text = f"{value:,.6f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def _near(value: float, target: float | None, tolerance: float) -> bool:
-    return target is not None and abs(value - target) <= tolerance
-
-
-def _verdict(correct: bool, statement: str, answer: str, gap: str, hint: str, explanation: str) -> Feedback:
-    if correct:
-        parts = [f"Correct: {statement}; you entered {answer}."]
-    else:
-        parts = [f"Not quite: {statement}; you entered {answer}{gap}."]
-        if hint:
-            parts.append(hint)
-    if explanation:
-        parts.append(explanation)
-    return Feedback(correct, " ".join(parts))
-
-
-def _gap(answer: float, expected: float, unit: str, decimals: int) -> str:
-    difference = answer - expected
-    if difference == 0:
-        return ""
-    return f", {number(abs(difference), decimals)}{unit} too {'high' if difference > 0 else 'low'}"
-
-
-def _tolerance(tolerance: float | None, default: float) -> float:
-    return default if tolerance is None else require_non_negative("tolerance", tolerance)
-
-
-def check_number(
-    answer: float,
-    expected: float,
-    *,
-    tolerance: float | None = None,
-    what: str = "the answer",
-    unit: str = "",
-    explanation: str = "",
-    decimals: int = 2,
-) -> Feedback:
-    """Compare a numeric answer with the expected value, within ``tolerance``.
-
-    Parameters
-    ----------
-    answer : float
-        The learner's number; NaN and infinities are refused.
-    expected : float
-        The right value (computed with margin_lab in the lesson cell).
-    tolerance : float, optional
-        Largest accepted absolute difference, in the answer's units, >= 0. Default: 0.5 % of
-        ``expected`` (at least half of the last shown decimal).
-    what : str
-        What the number is, for the message ("the initial margin").
-    unit : str
-        Written after the numbers (" USDT", " %").
-    explanation : str
-        A sentence added to every verdict: why the value is what it is.
-    decimals : int
-        Decimals shown for the expected value and the gap.
-
-    Raises
-    ------
-    ValueError, TypeError
-        For a NaN, infinite or non-numeric ``answer`` (naming ``answer``), or a negative
-        tolerance.
-
-    Examples
-    --------
-    >>> check_number(400, 400.0, what="the initial margin", unit=" USDT")
-    Correct: the initial margin is 400.00 USDT; you entered 400 USDT.
-    >>> check_number(40, 400.0, what="the initial margin", unit=" USDT").correct
-    False
-    """
-    answer = require_number("answer", answer, hint="type a number, e.g. 18090.45")
-    expected = require_number("expected", expected)
-    default = max(abs(expected) * 0.005, 0.5 * 10.0**-decimals)
-    tolerance = _tolerance(tolerance, default)
-    correct = abs(answer - expected) <= tolerance * (1 + 1e-12)
-    statement = f"{what} is {number(expected, decimals)}{unit}"
-    return _verdict(correct, statement, f"{_entered(answer)}{unit}", _gap(answer, expected, unit, decimals), "",
-                    explanation)
 
 
 def check_liquidation_distance(
@@ -192,7 +84,7 @@ def check_liquidation_distance(
     collateral = initial_margin(size, entry, leverage)
     liquidation = liquidation_price(side, entry, size, collateral, maintenance_rate, fee_rate=fee_rate)
     expected = 100 * liquidation_distance(side, entry, liquidation)
-    tolerance = _tolerance(tolerance, max(0.05, 0.01 * expected))
+    tolerance = tolerance_or(tolerance, max(0.05, 0.01 * expected))
     shortcut = 100 * (1 / leverage - maintenance_rate - fee_rate)
     move = "fall" if side is Side.LONG else "rise"
     fees = f" and a {percent(fee_rate, 3)} fee" if fee_rate else ""
@@ -202,17 +94,17 @@ def check_liquidation_distance(
         f"gives {shortcut:.2f} %)"
     )
     hint = ""
-    if _near(answer, 100 / leverage, tolerance) and not _near(answer, expected, tolerance):
+    if close_to(answer, 100 / leverage, tolerance) and not close_to(answer, expected, tolerance):
         hint = (
             f"{100 / leverage:.2f} % is 1/leverage: the move that wipes out all the collateral (the bankruptcy "
             "price). Liquidation comes earlier, while the maintenance margin is still there."
         )
-    elif _near(answer * 100, expected, tolerance):
+    elif close_to(answer * 100, expected, tolerance):
         hint = f"That looks like a fraction: enter a percentage ({expected:.2f}, not {expected / 100:.4f})."
     elif answer < 0:
         hint = "Enter the distance as a positive percentage."
     correct = abs(answer - expected) <= tolerance
-    return _verdict(correct, statement, f"{_entered(answer)} %", _gap(answer, expected, " points", 2), hint,
+    return verdict(correct, statement, f"{entered_text(answer)} %", gap_text(answer, expected, " points", 2), hint,
                     explanation)
 
 
@@ -255,10 +147,10 @@ def check_liquidation_price(
     if expected is None:
         correct = answer <= 0
         statement = f"no positive price liquidates this {side.value} (venues show '--'); enter 0 for none"
-        return _verdict(correct, statement, _entered(answer), "", "", explanation)
-    tolerance = _tolerance(tolerance, 0.001 * expected)
+        return verdict(correct, statement, entered_text(answer), "", "", explanation)
+    tolerance = tolerance_or(tolerance, 0.001 * expected)
     hint = ""
-    if _near(answer, bankruptcy, tolerance):
+    if close_to(answer, bankruptcy, tolerance):
         hint = (
             "That is the bankruptcy price, where equity reaches zero. Liquidation comes earlier, when equity "
             "falls to the maintenance margin."
@@ -269,15 +161,15 @@ def check_liquidation_price(
         other = Basis.ENTRY if basis is Basis.MARK else Basis.MARK
         other_basis = liquidation_price(side, entry_price, size, collateral, maintenance_rate, maintenance_amount,
                                         fee_rate, other)
-        if _near(answer, mirrored, tolerance):
+        if close_to(answer, mirrored, tolerance):
             hint = f"That is where a {side.opposite.value} would be liquidated: check the direction."
-        elif _near(answer, other_basis, tolerance) and not _near(other_basis, expected, tolerance):
+        elif close_to(answer, other_basis, tolerance) and not close_to(other_basis, expected, tolerance):
             hint = (
                 f"That charges maintenance on the {other.value} value; this position's venue charges it on the "
                 f"{basis.value} value."
             )
     correct = abs(answer - expected) <= tolerance
-    return _verdict(correct, f"{setting} is {number(expected)}", _entered(answer), _gap(answer, expected, "", 2),
+    return verdict(correct, f"{setting} is {number(expected)}", entered_text(answer), gap_text(answer, expected, "", 2),
                     hint, explanation)
 
 
@@ -302,18 +194,18 @@ def check_initial_margin(
     answer = require_number("answer", answer, hint="an amount, e.g. 400")
     expected = initial_margin(size, entry_price, leverage)
     value = size * entry_price
-    tolerance = _tolerance(tolerance, max(0.01, 0.001 * expected))
+    tolerance = tolerance_or(tolerance, max(0.01, 0.001 * expected))
     hint = ""
-    if _near(answer, value, tolerance):
+    if close_to(answer, value, tolerance):
         hint = "That is the position's whole value: the initial margin is that value divided by the leverage."
-    elif _near(answer, value * leverage, tolerance * leverage):
+    elif close_to(answer, value * leverage, tolerance * leverage):
         hint = "That multiplies by the leverage: the initial margin divides the position's value by it."
     statement = (
         f"the initial margin for size {quantity(size)} at {number(entry_price)} with {leverage:g}x is "
         f"{number(expected)}"
     )
     correct = abs(answer - expected) <= tolerance
-    return _verdict(correct, statement, _entered(answer), _gap(answer, expected, "", 2), hint, explanation)
+    return verdict(correct, statement, entered_text(answer), gap_text(answer, expected, "", 2), hint, explanation)
 
 
 def check_equity(
@@ -340,15 +232,15 @@ def check_equity(
     side = require_choice("side", side, Side)
     expected = position_equity(side, size, entry_price, mark_price, collateral)
     pnl = unrealized_pnl(side, size, entry_price, mark_price)
-    tolerance = _tolerance(tolerance, max(0.01, 0.001 * abs(expected)))
+    tolerance = tolerance_or(tolerance, max(0.01, 0.001 * abs(expected)))
     hint = ""
-    if _near(answer, pnl, tolerance) and collateral:
+    if close_to(answer, pnl, tolerance) and collateral:
         hint = "That is the unrealised P&L alone: equity adds it to the collateral."
-    elif _near(answer, collateral - pnl, tolerance) and pnl:
+    elif close_to(answer, collateral - pnl, tolerance) and pnl:
         gains = "gains" if side is Side.LONG else "loses"
         hint = f"Check the sign of the P&L: a {side.value} {gains} when the price rises."
-    elif _near(answer, collateral, tolerance) and pnl:
+    elif close_to(answer, collateral, tolerance) and pnl:
         hint = "That is the collateral alone: add the unrealised P&L at the mark."
     statement = f"the equity at a mark of {number(mark_price)} is {number(expected)}"
     correct = abs(answer - expected) <= tolerance
-    return _verdict(correct, statement, _entered(answer), _gap(answer, expected, "", 2), hint, explanation)
+    return verdict(correct, statement, entered_text(answer), gap_text(answer, expected, "", 2), hint, explanation)

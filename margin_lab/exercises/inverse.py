@@ -13,33 +13,19 @@ matches:
 
 from __future__ import annotations
 
-import math
-
-from ._checks import require_choice, require_number
-from .exercises import Feedback, check_number
-from .inverse import (
+from .._checks import require_choice, require_number
+from ..inverse import (
     inverse_bankruptcy_price,
     inverse_equity_usd,
     inverse_liquidation_price,
     inverse_position_equity,
     inverse_unrealized_pnl,
 )
-from .margin import liquidation_price, unrealized_pnl
-from .model import Basis, Side
+from ..margin import liquidation_price, unrealized_pnl
+from ..model import Basis, Side
+from .feedback import Feedback, check_number, first_hint, verdict
 
 __all__ = ["check_inverse_liquidation_price", "check_inverse_pnl", "check_inverse_equity_usd"]
-
-
-def _near(answer: float, target: float | None, tolerance: float) -> bool:
-    return target is not None and math.isfinite(target) and abs(answer - target) <= tolerance
-
-
-def _first_hint(answer: float, tolerance: float, expected: float | None, hints) -> str:
-    for target, hint in hints:
-        if _near(answer, target, tolerance) and not _near(expected if expected is not None else -1.0, target,
-                                                          tolerance):
-            return hint
-    return ""
 
 
 def _linear_or_none(side, entry_price, size, collateral, rate, amount=0.0, fee=0.0, basis="mark"):
@@ -96,7 +82,7 @@ def check_inverse_liquidation_price(
                      f"{coins:g} coins at entry, a USD hedge; enter 0 for none")
         hint = "" if correct else ("A short backed by at least its own value in the coin gains as much USD on its "
                                    "collateral as it loses on the contracts.")
-        return _verdict(correct, statement, answer, hint, explanation)
+        return verdict(correct, statement, f"{answer:g}", "", hint, explanation)
     tolerance = max(0.001 * expected, 0.005) if tolerance is None else tolerance
     linear = _linear_or_none(side, entry_price, coins, collateral * entry_price, maintenance_rate,
                              maintenance_amount * entry_price, fee_rate, basis)
@@ -114,7 +100,7 @@ def check_inverse_liquidation_price(
                           fee_rate, basis),
          f"That is where a {side.opposite.value} would be liquidated: check the direction."),
     ]
-    hint = _first_hint(answer, tolerance, expected, hints)
+    hint = first_hint(answer, expected, tolerance, hints)
     return check_number(answer, expected, tolerance=tolerance, what=f"the {side.value}'s liquidation price",
                         unit=" USD", explanation=" ".join(s for s in (hint, explanation) if s))
 
@@ -124,12 +110,6 @@ def _inverse_or_none(*args):
         return inverse_liquidation_price(*args)
     except ValueError:
         return None
-
-
-def _verdict(correct: bool, statement: str, answer: float, hint: str, explanation: str) -> Feedback:
-    parts = [f"{'Correct' if correct else 'Not quite'}: {statement}; you entered {answer:g}."]
-    parts += [s for s in (hint, explanation) if s]
-    return Feedback(correct, " ".join(parts))
 
 
 def check_inverse_pnl(
@@ -166,7 +146,7 @@ def check_inverse_pnl(
                             "at the mark: s·Q_usd·(1/EP − 1/P)."),
         (-expected, "Check the sign: a long gains coins when the price rises, a short loses them."),
     ]
-    hint = _first_hint(answer, tolerance, expected, hints)
+    hint = first_hint(answer, expected, tolerance, hints)
     return check_number(answer, expected, tolerance=tolerance, what="the unrealised P&L", unit=" coins",
                         decimals=6, explanation=" ".join(s for s in (hint, explanation) if s))
 
@@ -208,6 +188,6 @@ def check_inverse_equity_usd(
         (coins, "That is the equity in coins: multiply by the mark price for USD."),
         (collateral * mark_price, "That is the collateral alone, valued at the mark: add the position's P&L."),
     ]
-    hint = _first_hint(answer, tolerance, expected, hints)
+    hint = first_hint(answer, expected, tolerance, hints)
     return check_number(answer, expected, tolerance=tolerance, what="the equity in USD", unit=" USD",
                         explanation=" ".join(s for s in (hint, explanation) if s))

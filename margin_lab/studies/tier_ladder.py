@@ -15,8 +15,7 @@ from ..margin import initial_margin, liquidation_distance, liquidation_price
 from ..model import Side
 from ..tiers import MaintenanceSchedule, tiered_liquidation_price
 from ..venues import BINANCE_EXAMPLE_BRACKETS
-from ._format import number, percent, price, quantity
-from .mechanics_data import _against
+from ..text import adverse_move, number, percent, price, quantity
 
 __all__ = ["TierPosition", "TierLadder", "tier_ladder"]
 
@@ -61,7 +60,7 @@ class TierLadder:
 
     def summary(self) -> str:
         """The figure's key numbers in words."""
-        move, _ = _against(self.side)
+        move, _ = adverse_move(self.side)
         brackets = "; ".join(
             f"tier {i} from {number(floor, 0)}: {percent(rate)}, amount {number(cum, 0)}"
             for i, (floor, rate, cum) in enumerate(zip(self.floors, self.rates, self.amounts), 1)

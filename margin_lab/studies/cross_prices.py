@@ -17,10 +17,10 @@ from dataclasses import dataclass
 
 from .._checks import require_choice, require_fraction, require_positive, require_range, require_text
 from ..account import Account
-from ..margin import initial_margin, liquidation_price, position_equity
+from ..margin import backstop_price, initial_margin, liquidation_price, position_equity
 from ..model import Side
 from ..venues import venue
-from ._format import amount, number, percent, price, quantity
+from ..text import amount, number, percent, price, quantity
 
 __all__ = ["LeverageSettings", "leverage_settings", "Backstop", "hyperliquid_backstop"]
 
@@ -229,7 +229,7 @@ def hyperliquid_backstop(
     level = preset.extra["backstop_level"]
     rate = 1 / (2 * max_leverage)
     trigger = liquidation_price(side, entry_price, size, balance, rate)
-    backstop = liquidation_price(side, entry_price, size, balance, rate * level)
+    backstop = backstop_price(side, entry_price, size, balance, rate, level)
     at_trigger = None if trigger is None else position_equity(side, size, entry_price, trigger, balance)
     at_backstop = None if backstop is None else position_equity(side, size, entry_price, backstop, balance)
     return Backstop(side, size, entry_price, balance, rate, level, trigger, backstop, at_trigger, at_backstop,

@@ -9,51 +9,13 @@ isolated price that the leverage setting would give.
 
 from __future__ import annotations
 
-from ._checks import require_choice, require_non_negative, require_number, require_positive
-from .exercises import Feedback, _entered, _gap, _near, _tolerance, _verdict
-from .margin import bankruptcy_price, initial_margin, liquidation_price
-from .model import Basis, Side
-from .plots._format import number
+from .._checks import require_choice, require_number, require_positive
+from ..margin import bankruptcy_price, cross_collateral, initial_margin, liquidation_price
+from ..model import Basis, Side
+from ..text import number
+from .feedback import Feedback, entered_text, gap_text, matching_hints, tolerance_or, verdict
 
 __all__ = ["check_cross_liquidation_price", "cross_collateral"]
-
-
-def cross_collateral(balance: float, other_maintenance: float = 0.0, other_pnl: float = 0.0) -> float:
-    """M for one cross position: WB − TMM₁ + UPNL₁, quote currency.
-
-    Parameters
-    ----------
-    balance : float
-        The wallet balance WB, > 0.
-    other_maintenance : float
-        TMM₁: the other cross positions' maintenance margin at their marks, >= 0.
-    other_pnl : float
-        UPNL₁: the other cross positions' unrealised P&L at their marks (negative for a loss).
-
-    Raises
-    ------
-    ValueError
-        When M <= 0: the pool is already below maintenance, so no price is left to find.
-
-    References
-    ----------
-    Binance FAQ "How to calculate liquidation price of USDⓈ-M contracts"; REFERENCE.md §1 (Cross).
-
-    Examples
-    --------
-    >>> cross_collateral(10_000, other_maintenance=55, other_pnl=-1_000)
-    8945.0
-    """
-    balance = require_positive("balance", balance)
-    other_maintenance = require_non_negative("other_maintenance", other_maintenance)
-    other_pnl = require_number("other_pnl", other_pnl, hint="negative for a loss")
-    collateral = balance - other_maintenance + other_pnl
-    if collateral <= 0:
-        raise ValueError(
-            f"balance - other_maintenance + other_pnl must be > 0, got {collateral!r}: the cross pool is already "
-            "below maintenance and would be liquidated now"
-        )
-    return collateral
 
 
 def check_cross_liquidation_price(
@@ -133,13 +95,13 @@ def check_cross_liquidation_price(
                f"{number(other_pnl)} = {number(collateral)}")
     if expected is None:
         statement = f"no positive price liquidates this cross {side.value} ({backing}); enter 0 for none"
-        return _verdict(answer <= 0, statement, _entered(answer), "", "", explanation)
-    tolerance = _tolerance(tolerance, 0.001 * expected)
+        return verdict(answer <= 0, statement, entered_text(answer), "", "", explanation)
+    tolerance = tolerance_or(tolerance, 0.001 * expected)
     statement = f"the cross {side.value}'s liquidation price is {number(expected)} ({backing})"
     correct = abs(answer - expected) <= tolerance
     hint = "" if correct else _hint(answer, tolerance, expected, price_with, side, balance, other_maintenance,
                                     other_pnl, collateral, entry_price, size, maintenance_rate, leverage)
-    return _verdict(correct, statement, _entered(answer), _gap(answer, expected, "", 2), hint, explanation)
+    return verdict(correct, statement, entered_text(answer), gap_text(answer, expected, "", 2), hint, explanation)
 
 
 def _hint(answer, tolerance, expected, price_with, side, balance, other_maintenance, other_pnl, collateral,
@@ -166,8 +128,7 @@ def _hint(answer, tolerance, expected, price_with, side, balance, other_maintena
         isolated = price_with(initial_margin(size, entry_price, require_positive("leverage", leverage)))
         candidates.append((isolated, f"That is the isolated price with the initial margin at {leverage:g}x as "
                            "collateral. In cross the leverage setting does not decide the backing: the wallet does."))
-    found = [text for value, text in candidates
-             if value is not None and _near(answer, value, tolerance) and not _near(value, expected, tolerance)]
+    found = matching_hints(answer, expected, tolerance, candidates)
     # Two slips can land on nearly the same number (forgetting 55 of maintenance vs the bankruptcy
     # price); name both rather than guess.
     return " Or: ".join(found[:2])

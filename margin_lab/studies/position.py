@@ -3,7 +3,7 @@
 Each function validates, calls the formulas of :mod:`margin_lab.margin`, and returns a frozen
 result that :mod:`margin_lab.plots.position` draws and the explorers of
 :mod:`margin_lab.widgets.position` show. No formula is restated here. Lesson 3's liquidation
-path is in :mod:`margin_lab.plots.liquidation_data`.
+path is in :mod:`margin_lab.studies.liquidation`.
 
 The position is opened with its initial margin as collateral: M = Q·EP / L. Lessons 1 and 3 fix
 the position (1 BTC at 20,000 by default) and let the leverage set the collateral, which is how
@@ -40,7 +40,7 @@ from ..margin import (
     unrealized_pnl,
 )
 from ..model import Side
-from ._format import amount, number, percent, price, quantity, signed_amount
+from ..text import amount, number, percent, price, quantity, signed_amount
 
 __all__ = ["EquityCurve", "equity_curve", "IsolatedAllocation", "isolated_allocation"]
 

@@ -9,68 +9,13 @@ the reverse), the chance that the price *ends* beyond the liquidation price inst
 
 from __future__ import annotations
 
-import math
-
-from ._checks import require_choice, require_number
-from .closed_form import DAYS_PER_YEAR, _log_barrier, _normal_tail, liquidation_probability_exact
-from .exercises import Feedback, _entered, _gap, _near, _tolerance, _verdict
-from .model import Side
-from .plots._format import percent
+from .._checks import require_choice, require_number
+from ..closed_form import ending_beyond_probability, liquidation_probability_exact
+from ..model import Side
+from ..text import percent
+from .feedback import Feedback, close_to, entered_text, gap_text, tolerance_or, verdict
 
 __all__ = ["check_liquidation_probability", "ending_beyond_probability"]
-
-
-def ending_beyond_probability(
-    side: str | Side,
-    leverage: float,
-    maintenance_rate: float,
-    annual_volatility: float,
-    days: float,
-    *,
-    drift: float = 0.0,
-) -> float:
-    """Chance that the price *ends* the period beyond the liquidation price (not: touches it).
-
-    The usual slip when estimating a liquidation probability: it looks only at the last
-    price. A path can cross the liquidation price and come back, so the chance of touching it
-    is larger: about twice as large for a driftless log price (the reflection principle).
-
-    Parameters
-    ----------
-    As for :func:`margin_lab.liquidation_probability_exact`; ``annual_volatility`` > 0.
-
-    Notes
-    -----
-    With s = +1 long / −1 short and a = |ln(P_liq/EP)|, the log price at T is normal with mean
-    (mu − sigma²/2)·T and standard deviation sigma·√T, so the chance of ending beyond is
-    Phi((−a + m·T)/(sigma·√T)) with the adverse drift m = −s·(mu − sigma²/2): the first term of
-    the first-passage formula only. Taught in lessons/06_choosing_a_mode.ipynb.
-
-    References
-    ----------
-    S. Shreve, Stochastic Calculus for Finance II (2004), §3.7; REFERENCE.md §1.
-
-    Examples
-    --------
-    A 10x long at 80 % volatility over 30 days with mu = sigma²/2 (a driftless log price):
-    touching is twice as likely as ending below.
-
-    >>> end = ending_beyond_probability("long", 10, 0.005, 0.8, 30, drift=0.32)
-    >>> touch = liquidation_probability_exact("long", 10, 0.005, 0.8, 30, drift=0.32)
-    >>> round(end, 4), round(touch / end, 6)
-    (0.3309, 2.0)
-    """
-    side = require_choice("side", side, Side)
-    touch = liquidation_probability_exact(side, leverage, maintenance_rate, annual_volatility, days, drift=drift)
-    barrier = _log_barrier(side.sign, float(leverage), float(maintenance_rate))
-    if barrier is None or touch == 0.0:
-        return 0.0
-    volatility = require_number("annual_volatility", annual_volatility)
-    if volatility == 0.0:
-        return touch  # without volatility the path is a straight line: touching is ending beyond
-    years = float(days) / DAYS_PER_YEAR
-    adverse = -side.sign * (float(drift) - 0.5 * volatility**2)
-    return _normal_tail((abs(barrier) - adverse * years) / (volatility * math.sqrt(years)))
 
 
 def check_liquidation_probability(
@@ -121,7 +66,7 @@ def check_liquidation_probability(
     side = require_choice("side", side, Side)
     expected = 100 * liquidation_probability_exact(side, leverage, maintenance_rate, annual_volatility, days,
                                                    steps_per_day=steps_per_day, drift=drift)
-    tolerance = _tolerance(tolerance, 1.0)
+    tolerance = tolerance_or(tolerance, 1.0)
     watch = "watched continuously" if steps_per_day is None else f"checked {steps_per_day} time(s) a day"
     other_watch = 1 if steps_per_day is None else None
     other = 100 * liquidation_probability_exact(side, leverage, maintenance_rate, annual_volatility, days,
@@ -133,7 +78,7 @@ def check_liquidation_probability(
                                                    days, steps_per_day=steps_per_day, drift=drift)
 
     def near(value: float) -> bool:
-        return _near(answer, value, tolerance) and not _near(answer, expected, tolerance)
+        return close_to(answer, value, tolerance) and not close_to(answer, expected, tolerance)
 
     hint = ""
     if near(other):
@@ -149,7 +94,7 @@ def check_liquidation_probability(
     elif near(bankrupt):
         hint = ("That is the chance of reaching the bankruptcy price (no maintenance margin). Liquidation comes "
                 "earlier, while the maintenance margin is still there, so it is more likely.")
-    elif _near(answer * 100, expected, tolerance):
+    elif close_to(answer * 100, expected, tolerance):
         hint = f"That looks like a fraction: enter a percentage ({expected:.2f}, not {expected / 100:.4f})."
     statement = (
         f"a {leverage:g}x isolated {side.value} with {percent(maintenance_rate, 3)} maintenance, at "
@@ -157,5 +102,5 @@ def check_liquidation_probability(
         f"{expected:.2f} % (price {watch})"
     )
     correct = abs(answer - expected) <= tolerance
-    return _verdict(correct, statement, f"{_entered(answer)} %", _gap(answer, expected, " points", 2), hint,
+    return verdict(correct, statement, f"{entered_text(answer)} %", gap_text(answer, expected, " points", 2), hint,
                     explanation)

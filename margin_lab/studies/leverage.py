@@ -32,7 +32,7 @@ from ..margin import (
 )
 from ..margin import margin_ratio as _margin_ratio
 from ..model import Side
-from ._format import amount, number, percent, price, quantity, signed_amount
+from ..text import amount, number, percent, price, quantity, signed_amount
 
 __all__ = ["LeverageRow", "LeverageTable", "leverage_table", "MarginConventions", "margin_conventions"]
 

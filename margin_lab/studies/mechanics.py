@@ -1,11 +1,11 @@
 """Compute step of the lesson 3 tables and figures: how far liquidation is, and how fees and
-funding move it (the mark-price figure is in :mod:`margin_lab.plots.mark_price_data`, the tier
-ladder in :mod:`margin_lab.plots.tier_ladder_data`).
+funding move it (the mark-price figure is in :mod:`margin_lab.studies.mark_price`, the tier
+ladder in :mod:`margin_lab.studies.tier_ladder`).
 
 Each function validates, calls the formulas of :mod:`margin_lab.margin` and
 :mod:`margin_lab.tiers`, and returns a frozen result with ``summary()`` that
 :mod:`margin_lab.plots.mechanics` draws. No formula is restated here. Positions are opened with
-their initial margin as collateral, M = Q·EP / L, as in :mod:`margin_lab.plots.position_data`.
+their initial margin as collateral, M = Q·EP / L, as in :mod:`margin_lab.studies.position`.
 """
 
 from __future__ import annotations
@@ -17,16 +17,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._checks import require_choice, require_fee_rate, require_fraction, require_positive, require_range, require_rate_below_initial, require_text
-from ..margin import _liquidation_price_kernel, initial_margin, liquidation_distance, liquidation_price
+from ..margin import _liquidation_price_kernel, funding_payment, initial_margin, liquidation_distance, liquidation_price
 from ..model import Side
-from ._format import amount, number, percent, price, quantity
+from ..text import adverse_move, amount, number, percent, price, quantity
 
 __all__ = ["DistanceTable", "liquidation_distances", "CostDrift", "cost_drift"]
-
-
-def _against(side: Side) -> tuple[str, str]:
-    """(the word for a move against ``side``, where the liquidation price lies)."""
-    return ("fall", "below") if side is Side.LONG else ("rise", "above")
 
 
 def _opening_check(leverage: float, rate: float, fee_rate: float, name: str = "leverage") -> None:
@@ -60,7 +55,7 @@ class DistanceTable:
     def summary(self) -> str:
         """The table, then the sentence it proves."""
         fee = f" and a {percent(self.fee_rate, 3)} closing fee" if self.fee_rate else ""
-        move, _ = _against(self.side)
+        move, _ = adverse_move(self.side)
         lines = [
             f"{self.side.value.capitalize()} {quantity(self.size)} {self.base} at {price(self.entry_price)} "
             f"{self.quote}, maintenance {percent(self.maintenance_rate, 3)} of the value at the mark{fee}:",
@@ -276,7 +271,7 @@ def cost_drift(
     if payments < 1:
         raise ValueError(f"days must cover at least one funding interval ({interval / 24:g} days), got {days:g}")
     n = np.arange(payments + 1)
-    payment = side.sign * funding * size * entry_price
+    payment = funding_payment(side, size, entry_price, funding)
     prices = _liquidation_price_kernel(side.sign, entry_price, size, collateral - n * payment, rate, 0.0, fee, False)
     crossed = np.nonzero(side.sign * (entry_price - prices) <= 0)[0]
     stop = int(crossed[0]) if crossed.size else payments

@@ -8,7 +8,7 @@ replay uses daily closes: the engine marks every position at its own worst price
 when candles are given, which for a hedged pair would assume both legs hit their worst prints
 at the same instant.
 
-The prices of :mod:`margin_lab.plots.cross_prices` (leverage setting, Hyperliquid backstop)
+The prices of :mod:`margin_lab.studies.cross_prices` (leverage setting, Hyperliquid backstop)
 complete the lesson. Taught in lessons/05_cross_margin.ipynb.
 """
 
@@ -22,7 +22,7 @@ from ..paths import ASSET_DEFAULTS
 from ..replay import Leg, Portfolio, Replay, compare_modes
 from ..scenarios import SCENARIOS
 from ..scenarios import scenario as _scenario
-from ._format import amount, number, percent, quantity
+from ..text import amount, number, percent, quantity
 
 __all__ = ["PORTFOLIOS", "SCENARIO_DAYS", "ReplayMarker", "ModeTrack", "CrossVsIsolated", "cross_vs_isolated"]
 

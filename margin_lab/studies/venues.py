@@ -24,7 +24,7 @@ from ..model import Basis, MarginMode, Side, Venue
 from ..tiers import tiered_liquidation_price
 from ..venues import VENUES, maintenance_for
 from ..venues import venue as _preset
-from ._format import amount, number, percent, price, quantity
+from ..text import amount, number, percent, price, quantity
 
 __all__ = ["VenueTable", "VenueRow", "VenueComparison", "venue_comparison", "venue_label", "COMPARED_VENUES"]
 

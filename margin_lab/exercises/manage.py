@@ -1,6 +1,6 @@
 """Exercise checks for lesson 4 (managing an isolated position).
 
-Like :mod:`margin_lab.exercises`: each ``check_<thing>`` recomputes the right answer with
+Like every module of :mod:`margin_lab.exercises`: each ``check_<thing>`` recomputes the right answer with
 margin_lab's formulas, compares it with the learner's number within a tolerance and returns a
 :class:`~margin_lab.exercises.Feedback` whose repr is the verdict, naming a common mistake when
 the answer matches one.
@@ -8,12 +8,11 @@ the answer matches one.
 
 from __future__ import annotations
 
-from ._checks import require_choice, require_fee_rate, require_non_negative, require_number, require_positive, require_range
-from .exercises import Feedback, _entered, _near
-from .margin import liquidation_price
-from .model import Side
-from .plots._format import number, percent
-from .plots.manage_data import collateral_to_survive
+from .._checks import require_choice, require_fee_rate, require_non_negative, require_number, require_positive, require_range
+from ..margin import collateral_to_survive, liquidation_price
+from ..model import Side
+from ..text import number, percent
+from .feedback import Feedback, close_to, entered_text
 
 __all__ = ["check_margin_to_add"]
 
@@ -94,7 +93,7 @@ def check_margin_to_add(
     needed = collateral_to_survive(side, entry_price, size, target, rate, fee_rate=fee)
     expected = max(0.0, needed - collateral)
     tolerance = max(1.0, 0.01 * expected) if tolerance is None else require_non_negative("tolerance", tolerance)
-    correct = _near(answer, expected, tolerance)
+    correct = close_to(answer, expected, tolerance)
 
     way = "fall" if side is Side.LONG else "rise"
     statement = (
@@ -117,24 +116,24 @@ def check_margin_to_add(
     without_maintenance = max(0.0, size * entry_price * move - collateral)
     if correct:
         pass
-    elif _near(answer, needed, tolerance):
+    elif close_to(answer, needed, tolerance):
         hint = (f"That is the whole collateral the position needs; it already holds {number(collateral)}, "
                 "so add only the difference.")
-    elif _near(answer, without_maintenance, tolerance):
+    elif close_to(answer, without_maintenance, tolerance):
         hint = (f"That only keeps the equity above zero at {number(target)} (it moves the bankruptcy price there). "
                 f"Liquidation comes earlier, while the maintenance margin, {number(rate * size * target)} at that "
                 "price, is still left: add that too.")
-    elif _near(answer, size * entry_price * move, tolerance):
+    elif close_to(answer, size * entry_price * move, tolerance):
         hint = "That is the loss of the whole move; the collateral already in the position covers part of it."
     elif answer > expected:
         hint = "That is enough to survive, but more than the least amount asked for."
     elif answer >= 0:
         after = liquidation_price(side, entry_price, size, collateral + answer, rate, fee_rate=fee)
-        hint = (f"With {_entered(answer)} added, the liquidation price is {number(after)}: the price reaches it "
+        hint = (f"With {entered_text(answer)} added, the liquidation price is {number(after)}: the price reaches it "
                 f"before {number(target)}, so the position is liquidated.")
     else:
         hint = "Enter the amount to add as a positive number."
-    parts = [("Correct" if correct else "Not quite") + f": {statement}; you entered {_entered(answer)}{gap}."]
+    parts = [("Correct" if correct else "Not quite") + f": {statement}; you entered {entered_text(answer)}{gap}."]
     if hint:
         parts.append(hint)
     if explanation:

@@ -6,7 +6,9 @@ for a reader (``percent(0.005)`` is ``'0.5 %'``). Nothing here computes finance.
 
 from __future__ import annotations
 
-__all__ = ["amount", "price", "percent", "signed_amount", "number", "quantity"]
+from .model import Side
+
+__all__ = ["amount", "price", "percent", "signed_amount", "number", "quantity", "chance", "duration", "adverse_move"]
 
 
 def number(value: float, decimals: int = 2) -> str:
@@ -67,3 +69,34 @@ def quantity(size: float) -> str:
     ('1', '3,683.979')
     """
     return f"{size:,.8f}".rstrip("0").rstrip(".")
+
+
+def chance(probability: float) -> str:
+    """A probability as a percentage with one decimal, never rounded to a false 0 % or 100 %.
+
+    >>> chance(0.2279), chance(0.0001), chance(0.99999), chance(0.0)
+    ('22.8 %', 'under 0.1 %', 'over 99.9 %', '0.0 %')
+    """
+    if 0.0 < probability < 0.0005:
+        return "under 0.1 %"
+    if 0.9995 < probability < 1.0:
+        return "over 99.9 %"
+    return f"{probability * 100:.1f} %"
+
+
+def duration(seconds: int) -> str:
+    """'15-second', or '10-minute' for whole minutes from two minutes up.
+
+    >>> duration(15), duration(600)
+    ('15-second', '10-minute')
+    """
+    return f"{seconds // 60}-minute" if seconds >= 120 and seconds % 60 == 0 else f"{seconds}-second"
+
+
+def adverse_move(side: Side) -> tuple[str, str]:
+    """(the word for a move against ``side``, where its liquidation price lies).
+
+    >>> adverse_move(Side.LONG), adverse_move(Side.SHORT)
+    (('fall', 'below'), ('rise', 'above'))
+    """
+    return ("fall", "below") if side is Side.LONG else ("rise", "above")

@@ -16,18 +16,16 @@ margin, liquidation and fee arithmetic. Taught in lessons/08_capstone.ipynb.
 from __future__ import annotations
 
 import functools
-
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from .._checks import require_count, require_positive, require_text
-from ..account import Account
 from ..model import Event, MarginMode
 from ..paths import ASSET_DEFAULTS
 from ..replay import Leg, Portfolio, Replay, replay
 from ..scenarios import scenario
-from ._format import amount, number, percent
+from ..text import amount, number, percent
+from ..worst_case import leg_asset, leg_entry_price, require_portfolio, worst_case_loss
 
 __all__ = ["DRAFT_PLAN", "STRESS_DAYS", "ScenarioLoss", "StressTest", "ScenarioSet", "adjust_plan", "scenario_paths",
            "stress_scenarios", "stress_test", "worst_case_loss"]
@@ -51,17 +49,6 @@ DRAFT_PLAN = Portfolio(
 )
 
 
-def _asset(symbol: str) -> str:
-    """The scenario asset a leg's symbol trades: its leading asset name ("BTCUSDT" -> "BTC")."""
-    upper = require_text("symbol", symbol).strip().upper()
-    for name in sorted(ASSET_DEFAULTS, key=len, reverse=True):
-        if upper.startswith(name):
-            return name
-    known = ", ".join(sorted(ASSET_DEFAULTS))
-    raise ValueError(f"symbol must start with an asset the scenarios move ({known}), got {symbol!r} "
-                     "(e.g. 'BTC' or 'BTCUSDT')")
-
-
 def _scenario_names(scenarios: Sequence[str]) -> tuple[str, ...]:
     if isinstance(scenarios, str):
         scenarios = (scenarios,)
@@ -75,17 +62,6 @@ def _scenario_names(scenarios: Sequence[str]) -> tuple[str, ...]:
 def _days(name: str, days: Mapping[str, int] | None) -> int:
     chosen = (days or {}).get(name, STRESS_DAYS[name])
     return require_count(f"days[{name!r}]", chosen, minimum=3)
-
-
-def _require_portfolio(plan: object) -> Portfolio:
-    if not isinstance(plan, Portfolio):
-        raise TypeError(f"plan must be a Portfolio of Legs (ml.Portfolio(10_000, legs=(ml.Leg(...), ...))), "
-                        f"got {plan!r}")
-    return plan
-
-
-def _entry(leg) -> float:
-    return leg.entry_price or ASSET_DEFAULTS[_asset(leg.symbol)].start_price
 
 
 def scenario_paths(plan: Portfolio, name: str, days: int | None = None) -> tuple[dict, dict, dict]:
@@ -102,12 +78,12 @@ def scenario_paths(plan: Portfolio, name: str, days: int | None = None) -> tuple
     >>> closes["BTCUSDT"][0], lows["BTCUSDT"][10] / closes["BTCUSDT"][9], round(lows["SOL"][10] / closes["SOL"][9], 4)
     (20000.0, 0.5, 0.3536)
     """
-    plan = _require_portfolio(plan)
+    plan = require_portfolio(plan)
     key = _scenario_names((name,))[0]
     length = _days(key, None if days is None else {key: days})
     closes, lows, highs = {}, {}, {}
     for leg in plan.legs:
-        kept = _leg_path(key, float(_entry(leg)), length, _asset(leg.symbol))
+        kept = _leg_path(key, float(leg_entry_price(leg)), length, leg_asset(leg.symbol))
         closes[leg.symbol], lows[leg.symbol], highs[leg.symbol] = (list(series) for series in kept)
     return closes, lows, highs
 
@@ -141,7 +117,7 @@ def adjust_plan(
     >>> [(leg.symbol, leg.mode.value, leg.leverage) for leg in plan.legs]
     [('BTC', 'isolated', 20), ('ETH', 'cross', 10)]
     """
-    plan = _require_portfolio(plan)
+    plan = require_portfolio(plan)
     symbols = [leg.symbol for leg in plan.legs]
     changes: dict[str, dict] = {}
     for field, values in (("mode", modes), ("leverage", leverages), ("size", sizes)):
@@ -156,45 +132,6 @@ def adjust_plan(
     legs = tuple(replace(leg, collateral=None, **changes[leg.symbol]) if leg.symbol in changes else leg
                  for leg in plan.legs)
     return replace(plan, legs=legs)
-
-
-def worst_case_loss(plan: Portfolio) -> float:
-    """The most ``plan`` can lose on any price path, in quote currency.
-
-    All isolated: the collateral of every leg plus the fees paid to open them (an isolated leg
-    loses at most its collateral; the wallet outside it is never touched). One cross leg or
-    more: the whole wallet, since the cross pool is the wallet and isolated legs can be
-    liquidated too (the engine never takes the wallet below zero: the venue's insurance fund
-    covers the rest).
-
-    Notes
-    -----
-    With no stop-losses or take-profits: a stop that fires pays a closing fee on top.
-    Taught in lessons/08_capstone.ipynb (REFERENCE.md §3: "only the isolated amount is at risk:
-    right, plus fees").
-
-    Examples
-    --------
-    A 10x BTC long (1 at 20,000: 2,000 collateral) and a 5x ETH long (5 at 1,000: 1,000) with a
-    0.05 % taker fee on the 25,000 opened: 3,000 + 12.50.
-
-    >>> from margin_lab.replay import Leg, Portfolio
-    >>> legs = (Leg("BTC", "long", 1, 10), Leg("ETH", "long", 5, 5))
-    >>> worst_case_loss(Portfolio(10_000, legs, fee_rate=0.0005))
-    3012.5
-    >>> worst_case_loss(Portfolio(10_000, legs[:1] + (Leg("ETH", "long", 5, 5, mode="cross"),)))
-    10000.0
-    """
-    plan = _require_portfolio(plan)
-    if any(leg.mode is MarginMode.CROSS for leg in plan.legs):
-        return float(plan.balance)
-    account = Account(plan.balance, fee_rate=plan.fee_rate, venue=plan.venue)
-    for leg in plan.legs:
-        entry = _entry(leg)
-        collateral = leg.collateral or leg.size * entry / leg.leverage
-        account.open_isolated(leg.symbol, leg.side, leg.size, entry, collateral, leg.maintenance, leg.leverage)
-    held = [p.collateral for p in account.positions.values()]
-    return math.fsum([*held, -account.ledger_summary()["fee"]])
 
 
 @dataclass(frozen=True)
@@ -349,7 +286,7 @@ def stress_test(
     >>> test.passed, test.outcome("crash").liquidated, test.outcome("crash").worst_loss
     (True, ('BTC',), 2000.0)
     """
-    plan = _require_portfolio(plan)
+    plan = require_portfolio(plan)
     budget = require_positive("budget", budget, hint="the most the plan may lose, in quote currency")
     names = _scenario_names(scenarios)
     chosen = names[0] if selected is None else _scenario_names((selected,))[0]
@@ -403,7 +340,7 @@ def stress_scenarios(assets: Sequence[str] = ("BTC", "ETH", "SOL"),
     (0.478, 0.33)
     """
     names = tuple(STRESS_DAYS)
-    assets = tuple(_asset(a) for a in ((assets,) if isinstance(assets, str) else assets))
+    assets = tuple(leg_asset(a) for a in ((assets,) if isinstance(assets, str) else assets))
     if not assets or len(set(assets)) != len(assets):
         raise ValueError(f"assets must be distinct among {sorted(ASSET_DEFAULTS)}, got {assets!r}")
     times, closes, lows, highs = {}, {}, {}, {}

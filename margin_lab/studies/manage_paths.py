@@ -13,7 +13,7 @@ import numpy as np
 
 from .._checks import require_count, require_positive, require_range, require_text
 from ..paths import PricePaths, gbm_paths
-from ..scenarios import SCENARIOS, scenario
+from ..scenarios import SCENARIOS, dip_ramps, scenario
 
 __all__ = ["MANAGE_PATHS", "manage_path"]
 
@@ -58,8 +58,7 @@ def manage_path(name: str, *, days: int = 60, start_price: float = 20_000, seed:
         closes = np.full(days + 1, start)
     else:
         low_day = days // 3
-        fall = (1 - np.cos(np.pi * np.minimum(t, low_day) / low_day)) / 2
-        rise = (1 - np.cos(np.pi * np.clip(t - low_day, 0, None) / (days - low_day))) / 2
+        fall, rise = dip_ramps(t, low_day, days)
         closes = start * (1 - depth * fall + (depth + 0.05) * rise)
         closes[low_day] = start * (1 - depth)
     closes = closes[None, :]

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._checks import require_choice, require_fraction, require_positive, require_range, require_rate_below_initial, require_text
+from ..mark import binance_mark_price
 from ..margin import initial_margin, liquidation_distance, liquidation_price
 from ..model import Side
-from ._format import number, percent, price, quantity
+from ..text import duration, number, percent, price, quantity
 
 __all__ = ["MarkVsLast", "mark_vs_last", "SAMPLE_SECONDS", "BASIS_SAMPLES", "PREMIUM"]
 
@@ -84,7 +85,7 @@ class MarkVsLast:
         ]
         when, last = self.last_extreme
         lines.append(
-            f"Last traded price: a {_duration(self.wick_seconds)} wick at minute {when:g} to {price(last)} "
+            f"Last traded price: a {duration(self.wick_seconds)} wick at minute {when:g} to {price(last)} "
             f"({percent(abs(last / self.entry_price - 1))} {where} the entry), "
             f"{'through' if self.touches(last) else 'short of'} the liquidation price."
         )
@@ -101,27 +102,6 @@ class MarkVsLast:
                if self.touches(last) and not self.touches(mark) else "")
         )
         return "\n".join(lines)
-
-
-def _duration(seconds: int) -> str:
-    """'15-second', or '10-minute' for whole minutes from two minutes up.
-
-    >>> _duration(15), _duration(600)
-    ('15-second', '10-minute')
-    """
-    return f"{seconds // 60}-minute" if seconds >= 120 and seconds % 60 == 0 else f"{seconds}-second"
-
-
-def _trailing_mean(values: np.ndarray, window: int) -> np.ndarray:
-    """Mean of the last ``window`` values at each point (of all values so far at the start).
-
-    >>> _trailing_mean(np.array([3.0, 0.0, 0.0, 6.0]), 2).tolist()
-    [3.0, 1.5, 0.0, 3.0]
-    """
-    sums = np.concatenate([[0.0], np.cumsum(values)])
-    ends = np.arange(1, values.size + 1)
-    counts = np.minimum(ends, window)
-    return (sums[ends] - sums[ends - counts]) / counts
 
 
 def mark_vs_last(
@@ -209,8 +189,7 @@ def mark_vs_last(
     last = index - s * entry_price * PREMIUM * np.sin(37 * np.pi * u)
     first = min(int(np.searchsorted(times, wick_start - 1e-9)), times.size - 1)
     last[first:first + samples] = entry_price * (1 - s * wick)
-    price_2 = index + _trailing_mean(last - index, BASIS_SAMPLES)
-    mark = np.median(np.vstack([index, price_2, last]), axis=0)
+    mark = binance_mark_price(index, last, BASIS_SAMPLES)
     collateral = initial_margin(size, entry_price, leverage)
     return MarkVsLast(
         side=side, entry_price=entry_price, size=size, leverage=leverage, maintenance_rate=rate,

@@ -18,11 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._checks import require_choice, require_margin_level, require_number, require_positive
-from .exercises import Feedback, _entered, _gap, _near, _tolerance, _verdict
-from .margin import margin_level_price
-from .model import Position, Side
-from .plots._format import number, percent, price
+from .._checks import require_choice, require_margin_level, require_number, require_positive
+from ..margin import initial_margin, margin_level_price
+from ..model import Position, Side
+from ..text import number, percent, price
+from .feedback import Feedback, entered_text, first_hint, gap_text, tolerance_or, verdict
 
 __all__ = ["Attempt", "attempt", "check_margin_call_price"]
 
@@ -177,12 +177,12 @@ def check_margin_call_price(
     leverage = require_positive("leverage", leverage)
     threshold = require_margin_level("threshold", threshold)
     expected = margin_level_price(side, entry_price, size, balance, leverage, threshold)
-    used = size * entry_price / leverage
+    used = initial_margin(size, entry_price, leverage)
     level = f"a margin level of {percent(threshold, 0)}"
     if expected is None:
         statement = f"no positive price brings this {side.value} to {level}; enter 0 for none"
-        return _verdict(answer <= 0, statement, _entered(answer), "", "", explanation)
-    tolerance = _tolerance(tolerance, 0.001 * expected)
+        return verdict(answer <= 0, statement, entered_text(answer), "", "", explanation)
+    tolerance = tolerance_or(tolerance, 0.001 * expected)
     hints = []
     if threshold != 0.4 and balance / used > 0.4:  # a level above the one at entry has no price
         hints.append((margin_level_price(side, entry_price, size, balance, leverage, 0.4),
@@ -195,9 +195,8 @@ def check_margin_call_price(
         hints.append((margin_level_price(side, entry_price, size, used, leverage, threshold),
                       f"That counts only the used margin ({number(used)}) as equity: Kraken spot margin is "
                       f"account-wide, so the whole balance of {number(balance)} backs the position."))
-    hint = next((text for candidate, text in hints if _near(answer, candidate, tolerance)
-                 and not _near(candidate, expected, tolerance)), "")
+    hint = first_hint(answer, expected, tolerance, hints)
     statement = (f"the {side.value} reaches {level} (equity / used margin, {number(used)} at entry) at "
                  f"{number(expected)}")
     correct = abs(answer - expected) <= tolerance
-    return _verdict(correct, statement, _entered(answer), _gap(answer, expected, "", 2), hint, explanation)
+    return verdict(correct, statement, entered_text(answer), gap_text(answer, expected, "", 2), hint, explanation)
