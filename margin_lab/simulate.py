@@ -199,8 +199,8 @@ class PortfolioSpec:
 
     ``correlation``: None (independent assets), one number for every pair, or a square matrix
     over :attr:`assets` (in order of first appearance): symmetric, ones on the diagonal, entries
-    in [-1, 1], positive semi-definite. Legs may share an asset: a long and a short on the same
-    asset follow the same price (a hedge).
+    in [-1, 1], positive semi-definite. Legs may share an asset: they then follow the same
+    price (the course's hedged pair is on two coins, :meth:`example`).
     """
 
     legs: tuple[LegSpec, ...]

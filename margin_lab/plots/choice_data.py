@@ -170,8 +170,8 @@ def mode_choice(
     ----------
     kind : "one_big", "independent", "correlated" or "hedged"
         The book (:meth:`margin_lab.simulate.PortfolioSpec.example`): one long with all the
-        capital; three longs on unrelated assets; three longs 80 % correlated; a long and a short
-        on the same asset.
+        capital; three longs on unrelated assets; three longs 80 % correlated; a hedged pair (a BTC long
+        and an ETH short, 80 % correlated).
     leverage : float
         Every position's leverage, in (0, max_leverage].
     annual_volatility : float
