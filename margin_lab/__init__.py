@@ -52,8 +52,9 @@ _LAZY: dict[str, str] = {
                     "margin_lab.paths"),
     **dict.fromkeys(["liquidation_probability", "simulate_modes", "PortfolioSpec", "LegSpec", "Jumps",
                      "ModeComparison", "ModeRisk"], "margin_lab.simulate"),
-    **dict.fromkeys(["OwnLeg", "own_book", "coin_defaults", "GAPS", "daily_check", "book_table", "example_book"],
+    **dict.fromkeys(["OwnLeg", "own_book", "coin_defaults", "GAPS", "book_table", "example_book"],
                     "margin_lab.studies.own_book"),
+    **dict.fromkeys(["DailyCheck", "daily_check"], "margin_lab.studies.daily_check"),
     **dict.fromkeys(["scenario", "SCENARIOS", "Candles", "load_ohlc", "sample_candles", "write_sample_csv",
                      "touched"], "margin_lab.scenarios"),  # candles live in margin_lab.candles
     **dict.fromkeys(["InverseLeg", "InversePortfolio", "InverseReplay", "replay_inverse"], "margin_lab.inverse_replay"),

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from margin_lab.account import Account
+from margin_lab.candles import sample_candles
 from margin_lab.closed_form import liquidation_probability_exact
 from margin_lab.simulate import Jumps, LegSpec, PortfolioSpec
 from margin_lab.simulate_book import expected_shortfall_with_error, simulate_book
@@ -163,11 +164,29 @@ def test_the_learners_question_is_answered_with_every_mix_and_a_verdict_naming_t
     assert book.liquidation_prices[-1][0] < book.liquidation_prices[0][0]
 
 
-def test_coin_defaults_name_the_sample_and_its_period():
+def test_coin_defaults_name_the_real_sample_and_its_period():
     defaults = coin_defaults()
-    assert "2024-01-01 to 2024-12-30" in defaults.sources["BTC"]
-    assert "synthetic" in defaults.sources["BTC"]
-    assert 0.4 < defaults.volatility["BTC"] < 0.9
+    for coin in ("BTC", "ETH", "SOL"):
+        assert "Binance spot closes, 2024-01-01 to 2024-12-31" in defaults.sources[coin]
+        assert "365 days" in defaults.sources[coin]
+    assert "synthetic" not in defaults.summary() and "illustrative" in defaults.summary()
+    assert defaults.correlation("ETH", "BTC") == defaults.correlation("BTC", "ETH") == defaults.correlations[("BTC", "ETH")]
+    assert defaults.correlation("BTC", "XRP") == 0.8 and defaults.correlation("SOL", "sol") == 1.0
+
+
+def test_own_candles_replace_one_coins_estimate_and_name_their_source():
+    defaults = coin_defaults(sample_candles(), "BTC")
+    assert "synthetic" in defaults.sources["BTC"] and "2024-01-01 to 2024-12-30" in defaults.sources["BTC"]
+    assert defaults.volatility["ETH"] == coin_defaults().volatility["ETH"]
+
+
+def test_own_book_uses_each_pairs_estimated_correlation_by_default():
+    legs = [OwnLeg("BTC", "long", 5, 1_000), OwnLeg("SOL", "short", 5, 1_000)]
+    book = own_book(legs, 2_000, 10, n_paths=1_000, mixes=False)
+    assert book.portfolio.correlation[0][1] == pytest.approx(coin_defaults().correlation("BTC", "SOL"))
+    assert "correlation 0.75" in book.summary()
+    flat = own_book(legs, 2_000, 10, correlation=0.3, n_paths=1_000, mixes=False)
+    assert flat.portfolio.correlation[0][1] == 0.3 and "correlation 0.3;" in flat.summary()
 
 
 @pytest.mark.parametrize("kwargs,message", [
@@ -196,7 +215,7 @@ def test_a_leg_needs_exactly_one_of_collateral_and_share():
 
 
 def test_the_daily_check_is_labelled_an_approximation_and_the_exact_figure_sits_near_it():
-    from margin_lab.studies.own_book import daily_check
+    from margin_lab.studies.daily_check import daily_check
 
     check = daily_check("short", leverage=10, annual_volatility=0.8, days=20, n_paths=40_000, seed=2)
     assert check.approximation < check.continuous

@@ -21,7 +21,7 @@ from margin_lab.plots import render
 from margin_lab.plots.choice import draw_liquidation_curve, draw_mode_choice, draw_mode_table
 from margin_lab.studies.choice_curve import liquidation_curve
 from margin_lab.studies.choice import BOOK_KINDS, GAP_NOTE, mode_choice, mode_table, wallet_book
-from margin_lab.simulate import simulate_modes
+from margin_lab.simulate import PortfolioSpec, simulate_modes
 from margin_lab.widgets import mode_choice_explorer
 
 PHI = NormalDist().cdf
@@ -137,16 +137,29 @@ def test_one_big_long_is_the_same_position_in_both_modes_and_matches_the_closed_
     assert abs(c.isolated.liquidation_probability - exact) <= 4 * _se(exact, 3_000), "seed 4"
 
 
-def test_a_hedged_pair_never_liquidates_in_one_pool_but_often_loses_a_leg_isolated():
+def test_a_hedged_pair_rarely_liquidates_in_one_pool_but_often_loses_a_leg_isolated():
     choice = mode_choice("hedged", leverage=5, annual_volatility=0.6, days=30, n_paths=3_000, seed=5)
+    assert [(leg.asset, leg.side.value) for leg in choice.comparison.portfolio.legs] == [("BTC", "long"), ("ETH", "short")]
     iso, cross = choice.isolated, choice.cross
-    # One pool: the long's loss is the short's gain, so equity stays at the capital.
-    assert cross.liquidation_probability == 0.0 and cross.expected_shortfall_99 == pytest.approx(0.0, abs=1e-6)
+    # Isolated, each leg is one 5x position on a 60 % coin: the closed form per leg.
     for leg, side in zip(iso.leg_liquidation_probabilities, ("long", "short")):
         exact = _touch(side, 5, 0.005, 0.6, 30, checks_per_day=1)
         assert abs(leg - exact) <= 4 * _se(exact, 3_000), f"seed 5, {side}"
-    assert iso.liquidation_probability >= max(iso.leg_liquidation_probabilities)
+    assert max(iso.leg_liquidation_probabilities) <= iso.liquidation_probability <= sum(iso.leg_liquidation_probabilities)
     assert 0 < iso.expected_shortfall_95 <= iso.capital
+    # One pool: the long's loss is mostly the short's gain; only the spread (vol 0.6·√0.4) can liquidate it.
+    assert cross.liquidation_probability < min(iso.leg_liquidation_probabilities) / 10
+    assert cross.expected_shortfall_99 < iso.expected_shortfall_99
+
+
+def test_a_pair_on_perfectly_correlated_coins_never_liquidates_in_one_pool():
+    # Correlation 1: the two coins move as one, so the long's loss is exactly the short's gain.
+    pair = PortfolioSpec.example("hedged", leverage=5)
+    perfect = PortfolioSpec(pair.legs, correlation=1.0)
+    result = simulate_modes(perfect, n_paths=2_000, days=30, seed=5)
+    assert result.cross.liquidation_probability == 0.0
+    assert result.cross.expected_shortfall_99 == pytest.approx(0.0, abs=1e-6)
+    assert result.isolated.liquidation_probability > 0.15
 
 
 def test_unrelated_longs_are_liquidated_more_often_isolated_but_lose_everything_less_often():
@@ -258,7 +271,8 @@ def test_each_control_changes_the_figure_and_the_numbers(chooser, name, value):
 def test_moving_a_control_like_a_browser_recomputes(chooser):
     chooser.set(kind="independent", leverage=5)
     chooser.controls["kind"].value = "hedged"
-    assert chooser.result.kind == "hedged" and chooser.result.cross.liquidation_probability == 0.0
+    result = chooser.result
+    assert result.kind == "hedged" and result.cross.liquidation_probability < result.isolated.liquidation_probability / 10
 
 
 def test_the_chooser_summary_states_both_modes_and_explains_a_negative_expected_loss(chooser):

@@ -3,6 +3,8 @@ show in the status line."""
 
 from __future__ import annotations
 
+import math
+
 import margin_lab as ml
 from margin_lab.widgets.own_book import own_book_explorer
 
@@ -60,3 +62,32 @@ def test_the_lesson_names_resolve_through_margin_lab():
     assert ml.own_book_explorer is own_book_explorer
     assert ml.OwnLeg("BTC", "long", 10, 1_500).backing(3_000) == 1_500
     assert ml.GAPS.rate == 2.0
+
+
+def test_the_explorer_states_its_paths_and_errors_in_the_summary():
+    explorer = own_book_explorer()
+    text = explorer.result.summary()
+    assert explorer.result.n_paths == 2_000 and "2,000 paths" in text and "± one standard error" in text
+
+
+def test_the_panels_hold_every_bar_and_error_bar_on_a_few_fixed_steps():
+    from matplotlib.figure import Figure
+
+    from margin_lab.plots.own_book import draw_own_book
+    from margin_lab.studies.own_book import two_leg_book
+
+    for book in (two_leg_book(n_paths=1_000), two_leg_book(first_leverage=2, second_leverage=2, n_paths=1_000)):
+        axes = Figure().subplots(1, 2, squeeze=False)
+        draw_own_book(axes, book)
+        for axis, names, scale in ((axes[0, 0], ("any_liquidation", "total_liquidation"), 100.0),
+                                   (axes[0, 1], ("expected_loss", "expected_shortfall_95", "expected_shortfall_99"),
+                                    1.0)):
+            low, high = axis.get_ylim()
+            for risk in book.risks:
+                for name in names:
+                    value, error = scale * getattr(risk, name), 2 * scale * getattr(risk, f"{name}_error")
+                    assert low <= value - error and value + error <= high, (name, value, error, low, high)
+            for limit in (high, -low):  # 0 or m·10^k with m in 1, 2, 2.5, 5
+                if limit:
+                    mantissa = limit / 10 ** math.floor(math.log10(limit))
+                    assert any(math.isclose(mantissa, m) for m in (1, 2, 2.5, 5, 10)), (low, high)

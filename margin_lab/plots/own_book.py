@@ -8,6 +8,7 @@ is never the only cue.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from ._style import PALETTE
@@ -25,11 +26,22 @@ _FILLS = (
 )
 
 
+def _nice_ceiling(value: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 × 10^k at or above ``value`` (> 0): axis limits on a few steps,
+    so that an explorer's next frame often has the same axes and its pixels are reused.
+
+    >>> [_nice_ceiling(v) for v in (0.7, 1.0, 13, 2_600, 4_100)]
+    [1.0, 1.0, 20.0, 5000.0, 5000.0]
+    """
+    power = 10.0 ** math.floor(math.log10(value))
+    return next(m * power for m in (1.0, 2.0, 2.5, 5.0, 10.0) if m * power >= value * (1 - 1e-12))
+
+
 def _panel(ax: Any, book: "OwnBook", measures, scale: float, ylabel: str, title: str) -> None:
     risks = book.risks[:1] + book.risks[-1:] if len(book.risks) > 4 else book.risks
     width = 0.8 / len(risks)
     centres = range(len(measures))
-    top = 0.0
+    top, bottom = 0.0, 0.0
     for j, risk in enumerate(risks):
         shift = (j - (len(risks) - 1) / 2) * width
         xs = [i + shift for i in centres]
@@ -39,9 +51,11 @@ def _panel(ax: Any, book: "OwnBook", measures, scale: float, ylabel: str, title:
         ax.vlines(xs, [v - e for v, e in zip(values, errors)], [v + e for v, e in zip(values, errors)],
                   color=PALETTE["black"], linewidth=1.2)
         top = max(top, max(v + e for v, e in zip(values, errors)))
+        bottom = min(bottom, min(v - e for v, e in zip(values, errors)))
     ax.set_xticks(list(centres), [label for _, label in measures])
     ax.axhline(0.0, color=PALETTE["black"], linewidth=0.8)
-    ax.set_ylim(min(0.0, ax.get_ylim()[0]), max(top * 1.35, 1.0))
+    # room above the bars for the legend; limits on a few steps (see _nice_ceiling)
+    ax.set_ylim(-_nice_ceiling(-bottom * 1.1) if bottom < 0 else 0.0, _nice_ceiling(max(top * 1.35, 1.0)))
     ax.set_ylabel(ylabel)
     ax.set_xlabel("Measure (black lines: ± 2 standard errors)")
     ax.set_title(title, loc="left")

@@ -54,7 +54,8 @@ def _describe(kind: str, portfolio: PortfolioSpec) -> str:
     if kind == "one_big":
         return f"one {first.side.value} on {first.asset} with {each}"
     if kind == "hedged":
-        return f"a long and a short on {first.asset}, {each}"
+        how = percent(portfolio.correlation[0][1], 0)
+        return f"a long on {first.asset} and a short on {legs[1].asset} ({how} correlated), {each}"
     correlation = portfolio.correlation[0][1]
     how = "unrelated" if correlation == 0 else f"{percent(correlation, 0)} correlated"
     count = {2: "two", 3: "three"}.get(len(legs), str(len(legs)))
@@ -169,8 +170,8 @@ def mode_choice(
     ----------
     kind : "one_big", "independent", "correlated" or "hedged"
         The book (:meth:`margin_lab.simulate.PortfolioSpec.example`): one long with all the
-        capital; three longs on unrelated assets; three longs 80 % correlated; a long and a short
-        on the same asset.
+        capital; three longs on unrelated assets; three longs 80 % correlated; a hedged pair (a BTC long
+        and an ETH short, 80 % correlated).
     leverage : float
         Every position's leverage, in (0, max_leverage].
     annual_volatility : float
@@ -194,11 +195,12 @@ def mode_choice(
 
     Examples
     --------
-    A hedged pair: isolated liquidates one leg or the other, one cross pool never:
+    A hedged pair (BTC long, ETH short): isolated liquidates one leg or the other, one cross pool
+    only rarely:
 
     >>> choice = mode_choice("hedged", leverage=5, n_paths=2_000)
-    >>> choice.isolated.liquidation_probability > 0.3, choice.cross.liquidation_probability
-    (True, 0.0)
+    >>> choice.isolated.liquidation_probability > 0.3, choice.cross.liquidation_probability < 0.01
+    (True, True)
     """
     kind = _kind(kind)
     max_leverage = require_range("max_leverage", max_leverage, 1.0, 1000.0, low_open=True)

@@ -367,7 +367,8 @@ def margin_conventions(
     # The curves span ratios 10 to 0.1 (levels 10 % to 1,000 %), or up to the entry when the
     # ratio there is already above 0.1: mirror images around 100 % on a log scale.
     far = liquidation_price(side, entry_price, size, collateral, rate / 10.0)
-    near = entry_price if at_entry >= 0.1 else liquidation_price(side, entry_price, size, collateral, rate / 0.1)
+    # (within float rounding of 0.1 the entry is the near end: the 10x-rate price would sit on it)
+    near = entry_price if at_entry >= 0.1 * (1 - 1e-9) else liquidation_price(side, entry_price, size, collateral, rate / 0.1)
     liquidation = liquidation_price(side, entry_price, size, collateral, rate)
     low, high = sorted((far, near))
     prices = np.linspace(low, high, points)

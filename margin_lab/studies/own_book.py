@@ -14,93 +14,24 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-
-import numpy as np
 
 from .._checks import require_choice, require_count, require_positive, require_range, require_text
-from ..candles import Candles, sample_candles
 from ..margin import liquidation_price
 from ..model import MarginMode, Side
 from ..paths import ASSET_DEFAULTS
 from ..simulate import Jumps, LegSpec, PortfolioSpec
 from ..simulate_book import BookRisk, simulate_book
+from .coin_sample import DEFAULT_CORRELATION, CoinDefaults, coin_defaults, estimate_volatility
 
 __all__ = ["OwnLeg", "CoinDefaults", "OwnBook", "coin_defaults", "estimate_volatility", "own_book", "two_leg_book",
            "GAPS",
-           "DailyCheck", "daily_check", "BookTable", "book_table", "example_book", "EXAMPLE_BOOKS",
+           "BookTable", "book_table", "example_book", "EXAMPLE_BOOKS",
            "DEFAULT_CORRELATION", "DEFAULT_FEE_RATE", "DEFAULT_FUNDING_RATE"]
 
-#: Illustrative: crypto majors move together; 0.8 is a stylised level, not an estimate (the bundled
-#: sample holds one synthetic coin, so no correlation can be estimated from it).
-DEFAULT_CORRELATION = 0.8
 #: Binance USDⓈ-M regular-tier taker fee (the "binance" preset of margin_lab.venues).
 DEFAULT_FEE_RATE = 0.0005
 #: Illustrative funding per 8 hours paid by longs: Binance's fixed interest component, 0.01 %.
 DEFAULT_FUNDING_RATE = 0.0001
-
-
-def estimate_volatility(candles: Candles) -> float:
-    """Annual volatility of a candle series: the standard deviation of the log returns from close to
-    close (ddof=1), times √(candles a year), on a 365-day year.
-
-    Closes 110, 121, 110: returns +ln 1.1 and −ln 1.1, sd 2·0.09531/√2 = 0.13479 a day, times √365:
-
-    >>> c = Candles([0, 86_400, 172_800], open=[100, 110, 121], high=[110, 121, 121], low=[100, 110, 110],
-    ...             close=[110, 121, 110])
-    >>> round(estimate_volatility(c), 4)
-    2.5751
-    """
-    if not isinstance(candles, Candles):
-        raise TypeError(f"candles must be a Candles, got {candles!r} of type {type(candles).__name__}")
-    if len(candles) < 3:
-        raise ValueError(f"candles must hold at least 3 candles to estimate a volatility, got {len(candles)}")
-    returns = np.diff(np.log(candles.close))
-    interval_days = float(np.diff(candles.timestamps).min()) / 86_400
-    return float(returns.std(ddof=1) * math.sqrt(365.0 / interval_days))
-
-
-@lru_cache(maxsize=1)
-def _bundled_sample() -> Candles:
-    return sample_candles()  # read-only arrays: safe to share between calls
-
-
-@dataclass(frozen=True)
-class CoinDefaults:
-    """Annual volatility per coin, one correlation between coins, and where each number comes from."""
-
-    volatility: Mapping[str, float]
-    correlation: float
-    sources: Mapping[str, str]
-
-    def summary(self) -> str:
-        lines = [f"{coin}: volatility {vol:.0%} a year ({self.sources[coin]})" for coin, vol in self.volatility.items()]
-        lines.append(f"correlation between coins: {self.correlation:g} ({self.sources['correlation']})")
-        return "\n".join(lines)
-
-
-def coin_defaults(candles: Candles | None = None, coin: str = "BTC") -> CoinDefaults:
-    """Volatility defaults per coin: ``coin`` estimated from ``candles`` (default: the bundled sample),
-    the others from :data:`margin_lab.paths.ASSET_DEFAULTS`; the correlation is illustrative.
-
-    The bundled sample (margin_lab/data/sample_ohlcvt.csv) holds one coin only: 365 *synthetic*
-    daily BTC candles dated 2024-01-01 to 2024-12-30, drawn from the 60 %-volatility jump model of
-    :func:`margin_lab.write_sample_csv`. Its estimate is a stand-in for BTC, not a market
-    measurement; pass your own candles (``ml.load_ohlc(...)``) for a real one.
-
-    >>> d = coin_defaults()
-    >>> round(d.volatility["BTC"], 2), d.volatility["ETH"], d.correlation
-    (0.68, 0.75, 0.8)
-    """
-    coin = require_text("coin", coin).upper()
-    candles = _bundled_sample() if candles is None else candles
-    volatility = {name: a.volatility for name, a in ASSET_DEFAULTS.items()}
-    sources = {name: "stylised default, ASSET_DEFAULTS" for name in ASSET_DEFAULTS}
-    volatility[coin] = estimate_volatility(candles)
-    start, end = (np.datetime64(int(t), "s").astype("datetime64[D]") for t in candles.timestamps[[0, -1]])
-    sources[coin] = f"estimated from {len(candles)} daily candles of {candles.name}, {start} to {end}"
-    sources["correlation"] = "illustrative: majors move together; not estimated"
-    return CoinDefaults(volatility, DEFAULT_CORRELATION, sources)
 
 
 @dataclass(frozen=True)
@@ -200,11 +131,10 @@ class OwnBook:
         legs = "; ".join(f"{leg.coin} {leg.side} {leg.leverage:g}x with {leg.backing(self.wallet):,.0f}"
                          for leg in self.legs)
         vols = ", ".join(f"{a} {v:.0%}" for a, v in zip(self.portfolio.assets, _asset_volatilities(self.portfolio)))
-        corr = self.portfolio.correlation[0][1] if len(self.portfolio.assets) > 1 else None
         jumps = "" if self.jumps is None else f"; jumps {self.jumps.rate:g} a year of mean log size {self.jumps.mean:g}"
         lines = [f"Wallet {self.wallet:,.0f}: {legs}.",
                  f"{self.n_paths:,} paths over {self.days:g} days, checked daily; volatility {vols}"
-                 + (f", correlation {corr:g}" if corr is not None else "")
+                 + _correlation_text(self.portfolio)
                  + f"; fee {self.fee_rate:.2%} a trade, funding {self.funding_rate:.3%} per 8 h{jumps}.",
                  "Figures are Monte Carlo estimates ± one standard error; 0 events means < 3/paths (95 %)."]
         for r, prices in zip(self.risks, self.liquidation_prices):
@@ -262,6 +192,17 @@ class OwnBook:
 def _asset_volatilities(portfolio: PortfolioSpec) -> list[float]:
     first = {leg.asset: leg for leg in reversed(portfolio.legs)}
     return [first[a].annual_volatility for a in portfolio.assets]
+
+
+def _correlation_text(portfolio: PortfolioSpec) -> str:
+    assets, matrix = portfolio.assets, portfolio.correlation
+    pairs = [(a, b, matrix[i][j]) for i, a in enumerate(assets) for j, b in enumerate(assets) if j > i]
+    if not pairs:
+        return ""
+    show = lambda rho: f"{rho:g}" if rho == round(rho, 2) else f"{rho:.2f}"  # noqa: E731
+    if len({rho for _, _, rho in pairs}) == 1:
+        return f", correlation {show(pairs[0][2])}"
+    return ", correlation " + ", ".join(f"{a}-{b} {show(rho)}" for a, b, rho in pairs)
 
 
 def _differs(a, ea, b, eb) -> int:
@@ -335,7 +276,8 @@ def own_book(
     volatility : mapping coin -> annual volatility (fraction), optional
         Overrides :func:`coin_defaults` per coin (0.6 = 60 % a year).
     correlation : float, optional
-        One correlation for every pair of coins, in [-1, 1]; default :data:`DEFAULT_CORRELATION`.
+        One correlation for every pair of coins, in [-1, 1]. Default: each pair's estimate from
+        :func:`coin_defaults` (2024 daily closes), :data:`DEFAULT_CORRELATION` for a pair it lacks.
     fee_rate, funding_rate : float
         Taker fee per trade and funding per 8 hours (longs pay), fractions; see
         :func:`margin_lab.simulate_book.simulate_book`. Defaults: 0.05 % and 0.01 %.
@@ -391,7 +333,11 @@ def own_book(
     missing = sorted({leg.coin for leg in legs} - set(chosen))
     if missing:
         raise ValueError(f"volatility is needed for {missing}: defaults exist only for {sorted(chosen)}")
-    rho = DEFAULT_CORRELATION if correlation is None else require_range("correlation", correlation, -1.0, 1.0)
+    if correlation is None:
+        coins = list(dict.fromkeys(leg.coin for leg in legs))
+        rho = tuple(tuple(defaults.correlation(a, b) for b in coins) for a in coins)
+    else:
+        rho = require_range("correlation", correlation, -1.0, 1.0)
     portfolio = PortfolioSpec(tuple(LegSpec(leg.coin, leg.side, leg.leverage, leg.backing(wallet), leg.maintenance_rate,
                                             chosen[leg.coin]) for leg in legs), correlation=rho)
     modes = None if mixes else [["isolated"] * len(legs), ["cross"] * len(legs)]
@@ -437,58 +383,6 @@ def two_leg_book(
     legs = [OwnLeg(first_coin, first_side, first_leverage, first_collateral),
             OwnLeg(second_coin, second_side, second_leverage, second_collateral)]
     return own_book(legs, wallet, days, jumps=GAPS if gaps else None, n_paths=n_paths, seed=seed, progress=progress)
-
-
-@dataclass(frozen=True)
-class DailyCheck:
-    """One isolated position's odds of a liquidation: watched continuously (closed form), checked
-    daily by the Broadie-Glasserman-Kou approximation, and checked daily exactly (simulated)."""
-
-    side: Side
-    leverage: float
-    annual_volatility: float
-    days: float
-    continuous: float
-    approximation: float
-    simulated: float
-    error: float
-    n_paths: int
-
-    def summary(self) -> str:
-        return (f"{self.leverage:g}x isolated {self.side.value}, {self.annual_volatility:.0%} volatility a year, "
-                f"no trend (price drift 0), {self.days:g} days:\n"
-                f"  price watched continuously (closed form, exact): {self.continuous:.2%}\n"
-                f"  checked once a day, Broadie-Glasserman-Kou shift (closed-form approximation): "
-                f"{self.approximation:.2%}\n"
-                f"  checked once a day, simulated exactly ({self.n_paths:,} paths): "
-                f"{self.simulated:.2%} ± {self.error:.2%} (one standard error)")
-
-
-def daily_check(side: str | Side = "long", leverage: float = 5, maintenance_rate: float = 0.005,
-                annual_volatility: float = 0.6, days: float = 30, *, n_paths: int = 200_000,
-                seed: int = 0) -> DailyCheck:
-    """The daily-check odds three ways, so the approximation shows next to the exact simulated figure.
-
-    No fees, no funding, collateral = initial margin, price drift μ = 0 (no trend in price).
-    Taught in lessons/06_choosing_a_mode.ipynb.
-
-    >>> print(daily_check(n_paths=20_000).summary())
-    5x isolated long, 60% volatility a year, no trend (price drift 0), 30 days:
-      price watched continuously (closed form, exact): 22.79%
-      checked once a day, Broadie-Glasserman-Kou shift (closed-form approximation): 19.01%
-      checked once a day, simulated exactly (20,000 paths): 18.97% ± 0.28% (one standard error)
-    """
-    from ..closed_form import liquidation_probability_exact
-
-    side = require_choice("side", side, Side)
-    continuous = liquidation_probability_exact(side, leverage, maintenance_rate, annual_volatility, days)
-    approximation = liquidation_probability_exact(side, leverage, maintenance_rate, annual_volatility, days,
-                                                  steps_per_day=1)
-    leg = LegSpec("BTC", side, leverage, 1_000.0, maintenance_rate, annual_volatility)
-    (risk,) = simulate_book(PortfolioSpec((leg,)), 1_000.0, modes=[["isolated"]], n_paths=n_paths, days=days,
-                            seed=seed)
-    return DailyCheck(side, float(leverage), float(annual_volatility), float(days), continuous, approximation,
-                      risk.any_liquidation, risk.any_liquidation_error, n_paths)
 
 
 #: The example books of lesson 6, all with the same capital: (label, legs as (coin, side), correlation).
