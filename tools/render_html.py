@@ -34,8 +34,9 @@ course dependency): each ``$...$`` and ``$$...$$`` in a lesson's text becomes an
 image whose alt text is the TeX. A formula mathtext cannot typeset is refused with its lesson.
 
 Links are rewritten to pages of the site: a lesson (or its student copy) to its page,
-``docs/reference.md``, ``lessons/GLOSSARY.md`` and ``docs/troubleshooting.md`` to
-``reference.html``, ``glossary.html`` and ``troubleshooting.html`` (rendered here too, headings
+``docs/reference.md``, ``lessons/GLOSSARY.md``, ``docs/troubleshooting.md`` and
+``docs/hub_guide.md`` to ``reference.html``, ``glossary.html``, ``troubleshooting.html`` and
+``hub_guide.html`` (rendered here too, headings
 with GitHub's anchor ids), a README to ``index.html``; any other file of the repository to its
 page on the repository's host. So ``site/`` can be published, copied or opened on its own.
 
@@ -394,6 +395,7 @@ SITE_PAGES = {
     "docs/reference.md": ("reference.html", "Reference: formulas and venue facts"),
     "lessons/GLOSSARY.md": ("glossary.html", "Glossary"),
     "docs/troubleshooting.md": ("troubleshooting.html", "Troubleshooting"),
+    "docs/hub_guide.md": ("hub_guide.html", "Running margin-lab on a JupyterHub"),
 }
 INDEX_SOURCES = ("README.md", "lessons/README.md")
 MD_LINK = re.compile(r"(\]\()([^)\s]+)(\))")

@@ -184,7 +184,7 @@ def test_the_site_index_links_every_lesson_page_and_each_link_opens(site, site_u
         page.close()
     browser_reports.append(report)
     assert report.blocked == [] and errors == [], "\n".join(errors + report.blocked)
-    pages = ["reference.html", "glossary.html", "troubleshooting.html"]
+    pages = ["reference.html", "glossary.html", "troubleshooting.html", "hub_guide.html"]
     assert links == [f"{lesson.stem}.html" for lesson in lesson_paths(LESSONS)] + pages
     assert set(statuses.values()) <= {200}, statuses
 
@@ -240,7 +240,8 @@ def test_the_link_walker_finds_every_page_and_anchor_the_site_links_to(site, sit
     report.figures = len(seen)
     browser_reports.append(report)
     expected = {f"{site_url}/{lesson.stem}.html" for lesson in lesson_paths(LESSONS)}
-    expected |= {f"{site_url}/{name}" for name in ("index.html", "reference.html", "glossary.html", "troubleshooting.html")}
+    expected |= {f"{site_url}/{name}" for name in ("index.html", "reference.html", "glossary.html", "troubleshooting.html",
+                                                      "hub_guide.html")}
     assert report.blocked == [], report.blocked
     assert broken == [], "broken links on the site:\n" + "\n".join(broken)
     assert expected <= seen, f"pages the walker never reached: {sorted(expected - seen)}"
