@@ -63,9 +63,8 @@ def student_copy(lesson: NotebookNode, lesson_name: str) -> NotebookNode:
             _blank_out(cell)
         elif cell.cell_type == "code" and SELF_CHECK.search(cell.source):
             _fold_self_check(cell)
-        elif cell.cell_type == "markdown" and "](../" in cell.source:
-            # The copy sits one folder deeper: a link out of lessons/ needs one more "../".
-            cell.source = cell.source.replace("](../", "](../../")
+        elif cell.cell_type == "markdown" and "](" in cell.source:
+            cell.source = deeper_links(cell.source)
     note = v4.new_markdown_cell(
         f"> **Student copy.** Answer cells are empty: write your answer where it says so and run "
         f"the cell. The lesson with its answers is [{lesson_name}](../{lesson_name})."
@@ -73,6 +72,28 @@ def student_copy(lesson: NotebookNode, lesson_name: str) -> NotebookNode:
     note["id"] = NOTE_ID
     nb.cells.insert(1 if nb.cells else 0, note)
     return nb
+
+
+LINK_TARGET = re.compile(r"(\]\()([^)\s]+)(\))")
+SIBLING_LESSON = re.compile(r"^\d\d_[^/]*\.ipynb(#.*)?$")
+
+
+def deeper_links(markdown: str) -> str:
+    """Links of a lesson's text as seen from lessons/student/, one folder deeper.
+
+    A link to another lesson stays as it is (it now opens that lesson's student copy); any other
+    relative link (``../docs/reference.md``, ``GLOSSARY.md#equity``) gains one ``../``.
+
+    >>> deeper_links("[a](../docs/reference.md) [b](GLOSSARY.md#equity) [c](03_x.ipynb) [d](https://x.org) [e](#top)")
+    '[a](../../docs/reference.md) [b](../GLOSSARY.md#equity) [c](03_x.ipynb) [d](https://x.org) [e](#top)'
+    """
+    def fix(match: re.Match) -> str:
+        target = match[2]
+        if re.match(r"^[a-z][a-z0-9+.-]*:|^#|^/", target, re.I) or SIBLING_LESSON.match(target):
+            return match[0]
+        return f"{match[1]}../{target}{match[3]}"
+
+    return LINK_TARGET.sub(fix, markdown)
 
 
 def student_text(lesson_path: Path) -> str:
