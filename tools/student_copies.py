@@ -66,8 +66,10 @@ def student_copy(lesson: NotebookNode, lesson_name: str) -> NotebookNode:
         elif cell.cell_type == "markdown" and "](" in cell.source:
             cell.source = deeper_links(cell.source)
     note = v4.new_markdown_cell(
-        f"> **Student copy.** Answer cells are empty: write your answer where it says so and run "
-        f"the cell. The lesson with its answers is [{lesson_name}](../{lesson_name})."
+        f"> **Your copy of the lesson.** Exercise cells are empty: write your answer where it says "
+        f"so and run the cell; the check tells you how close you are. In a self-check, pick an option, "
+        f"then press its button. Tried and stuck? The worked answers are in "
+        f"[{lesson_name}](../{lesson_name})."
     )
     note["id"] = NOTE_ID
     nb.cells.insert(1 if nb.cells else 0, note)
