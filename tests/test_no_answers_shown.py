@@ -184,6 +184,7 @@ def site(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.mark.slow  # renders the whole site (about 25 s)
 @pytest.mark.parametrize("lesson", LESSON_PATHS, ids=lambda p: p.stem)
 def test_a_site_page_shows_answers_only_inside_closed_details(lesson, site):
     soup = BeautifulSoup((site / f"{lesson.stem}.html").read_text(encoding="utf-8"), "html.parser")
