@@ -8,6 +8,13 @@ STAMP   = $(VENV)/.installed
 
 .PHONY: lab test test-fast outputs students bench html links readme-links clean
 
+# The course's JupyterLab settings (no "Jupyter news" pop-up), installed as the overrides of
+# the venv's own JupyterLab; binder/postBuild installs the same file on Binder.
+SETTINGS = $(VENV)/share/jupyter/lab/settings/overrides.json
+# JupyterLab refuses to start as root without --allow-root: containers and many cloud machines
+# run as root, so `make lab` adds it there (and says so); a normal user gets the plain command.
+ROOT_FLAG = $(if $(filter 0,$(or $(EUID),$(shell id -u))),--allow-root)
+
 $(STAMP): pyproject.toml binder/requirements.txt
 	$(PYTHON) -c 'import sys; sys.exit("margin-lab needs Python >= 3.11, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,9 +22,14 @@ $(STAMP): pyproject.toml binder/requirements.txt
 	$(PY) -m pip install --quiet -c binder/requirements.txt -e '.[test]'
 	touch $(STAMP)
 
-## lab: set up (first time) and open the course in JupyterLab
-lab: $(STAMP)
-	$(VENV)/bin/jupyter lab lessons/00_start_here.ipynb
+$(SETTINGS): binder/overrides.json $(STAMP)
+	mkdir -p $(dir $(SETTINGS))
+	cp binder/overrides.json $(SETTINGS)
+
+## lab: set up (first time) and open the course in JupyterLab (student copies; as root: --allow-root)
+lab: $(STAMP) $(SETTINGS)
+	@$(if $(ROOT_FLAG),echo "make lab: running as root: starting JupyterLab with --allow-root")
+	$(VENV)/bin/jupyter lab $(ROOT_FLAG) lessons/student/00_start_here.ipynb
 
 ## test: set up (first time) and run every test: unit, doctests, strict nbval, browser
 test: $(STAMP)
@@ -43,10 +55,11 @@ bench: $(STAMP)
 html: $(STAMP)
 	$(PY) tools/render_html.py --out site
 
-## links: print Binder, nbgitpuller and Colab links: make links HUB=https://hub.example.edu [BRANCH=main]
-links: $(STAMP)
-	@test -n "$(HUB)" || { echo "usage: make links HUB=https://hub.example.edu [BRANCH=main]"; exit 2; }
-	$(PY) -m margin_lab.links --hub "$(HUB)" --branch "$(or $(BRANCH),main)"
+## links: print Binder, nbgitpuller and Colab links: make links HUB=https://hub.example.edu [BRANCH=main] [SOLUTIONS=1]
+## (standard library only: runs with $(PYTHON), builds no environment)
+links:
+	@test -n "$(HUB)" || { echo "usage: make links HUB=https://hub.example.edu [BRANCH=main] [SOLUTIONS=1]"; exit 2; }
+	$(PYTHON) -m margin_lab.links --hub "$(HUB)" --branch "$(or $(BRANCH),main)" $(if $(SOLUTIONS),--solutions,--student)
 
 ## readme-links: rewrite the launch-links blocks in README.md and lessons/README.md
 readme-links: $(STAMP)

@@ -1,13 +1,20 @@
 """Launch links for the course, all generated from one table of lessons and one repository address.
 
+Every link opens the **student copies** in ``lessons/student/`` by default: the same lessons
+with every answer cell empty and every self-check unanswered, so nothing a learner clicks shows
+an answer before they try. Instructors ask for the lessons with their worked answers
+(``lessons/``) with ``solutions=True`` (``--solutions`` on the command line).
+
 Three ways to open a lesson without installing anything:
 
 * **Binder** (mybinder.org) builds the repository from ``binder/`` and opens JupyterLab: the
-  whole course at ``lessons/00_start_here.ipynb`` (``urlpath=lab/tree/...``) or one lesson in
+  whole course at ``lessons/student/00_start_here.ipynb`` (``urlpath=lab/tree/...``) or one lesson in
   JupyterLab's single-document mode (``urlpath=doc/tree/...``).
 * **nbgitpuller** on a class JupyterHub: ``<hub>/hub/user-redirect/git-pull?repo=...&branch=...
   &urlpath=lab/tree/<clone dir>/lessons/...`` clones (first click) or merges (later clicks) the
-  repository into the learner's home folder, keeping the learner's edits.
+  repository into the learner's home folder, keeping the learner's edits. A hub that sets
+  ``NBGITPULLER_PARENTPATH`` clones into that folder instead: pass it as ``parent_path``
+  (``--parent-path``; the command line reads the variable when it runs on the hub).
 * **Colab** opens one notebook straight from GitHub:
   ``https://colab.research.google.com/github/<owner>/<repo>/blob/<branch>/lessons/<file>``.
 
@@ -16,16 +23,19 @@ The repository's public address is written once, in ``pyproject.toml`` under
 checkout (a fork edits one line, and every link follows), otherwise from the installed
 distribution's metadata (its ``Project-URL: Repository, ...`` line).
 
-Command line (also installed as the console script ``margin-lab-links``)::
+Command line (also installed as the console script ``margin-lab-links``); it needs only the
+standard library, so it runs from a bare checkout with any Python >= 3.11::
 
     python -m margin_lab.links --hub https://hub.example.edu [--repo URL] [--branch main]
-                               [--clone-dir NAME] [--format markdown|text]
+                               [--clone-dir NAME] [--parent-path DIR] [--student | --solutions]
+                               [--format markdown|text]
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.metadata
+import os
 import re
 import sys
 import tomllib
@@ -44,6 +54,8 @@ __all__ = [
 
 DISTRIBUTION = "margin-lab"
 LESSON_DIR = "lessons"
+STUDENT_DIR = f"{LESSON_DIR}/student"
+PARENT_PATH_ENV = "NBGITPULLER_PARENTPATH"
 BINDER = "https://mybinder.org"
 BINDER_BADGE = "https://mybinder.org/badge_logo.svg"
 COLAB = "https://colab.research.google.com"
@@ -64,6 +76,21 @@ class Lesson:
     def path(self) -> str:
         """The notebook's path inside the repository, e.g. ``lessons/00_start_here.ipynb``."""
         return f"{LESSON_DIR}/{self.file}"
+
+    @property
+    def student_path(self) -> str:
+        """The student copy's path (no answers), e.g. ``lessons/student/00_start_here.ipynb``."""
+        return f"{STUDENT_DIR}/{self.file}"
+
+    def notebook(self, solutions: bool = False) -> str:
+        """The path a link opens: the student copy, or with ``solutions`` the lesson with answers.
+
+        >>> find_lesson(3).notebook(), find_lesson(3).notebook(solutions=True)
+        ('lessons/student/03_liquidation_mechanics.ipynb', 'lessons/03_liquidation_mechanics.ipynb')
+        """
+        if not isinstance(solutions, bool):
+            raise TypeError(f"solutions must be True or False, got {solutions!r}")
+        return self.path if solutions else self.student_path
 
     @property
     def label(self) -> str:
@@ -233,21 +260,34 @@ def _clone_dir(clone_dir: str) -> str:
     return text
 
 
-def binder_url(lesson: Lesson | int | str | None = None, *, repo: str | None = None, branch: str = "main") -> str:
+def _parent_path(parent_path: str) -> str:
+    text = require_text("parent_path", parent_path).strip()
+    parts = text.rstrip("/").split("/")
+    if text.startswith(("/", "~")) or any(p in ("", ".", "..") or re.search(r"[\\\s]", p) for p in parts):
+        raise ValueError(
+            f"parent_path must be a folder relative to the learner's home, as in NBGITPULLER_PARENTPATH "
+            f"(e.g. 'courses'; no '..', spaces, leading '/' or '~'), got {parent_path!r}"
+        )
+    return "/".join(parts)
+
+
+def binder_url(lesson: Lesson | int | str | None = None, *, repo: str | None = None, branch: str = "main",
+               solutions: bool = False) -> str:
     """A mybinder.org link: the whole course in JupyterLab, or one lesson on its own.
 
-    Without a lesson, JupyterLab opens at ``lessons/00_start_here.ipynb`` with the file browser;
-    with one, that notebook opens in JupyterLab's single-document mode.
+    Without a lesson, JupyterLab opens at lesson 00 with the file browser; with one, that
+    notebook opens in JupyterLab's single-document mode. The student copy unless ``solutions``.
 
     >>> binder_url(repo="https://github.com/margin-lab/margin-lab")
-    'https://mybinder.org/v2/gh/margin-lab/margin-lab/main?urlpath=lab/tree/lessons/00_start_here.ipynb'
-    >>> binder_url(5, repo="https://github.com/margin-lab/margin-lab")
+    'https://mybinder.org/v2/gh/margin-lab/margin-lab/main?urlpath=lab/tree/lessons/student/00_start_here.ipynb'
+    >>> binder_url(5, repo="https://github.com/margin-lab/margin-lab", solutions=True)
     'https://mybinder.org/v2/gh/margin-lab/margin-lab/main?urlpath=doc/tree/lessons/05_cross_margin.ipynb'
     """
     found = _github(repo)
     view, item = ("lab", LESSONS[0]) if lesson is None else ("doc", find_lesson(lesson))
     ref = quote(_branch(branch), safe="")
-    return f"{BINDER}/v2/gh/{found.owner}/{found.name}/{ref}?urlpath={quote(f'{view}/tree/{item.path}', safe='/')}"
+    target = f"{view}/tree/{item.notebook(solutions)}"
+    return f"{BINDER}/v2/gh/{found.owner}/{found.name}/{ref}?urlpath={quote(target, safe='/')}"
 
 
 def nbgitpuller_url(
@@ -257,36 +297,44 @@ def nbgitpuller_url(
     repo: str | None = None,
     branch: str = "main",
     clone_dir: str | None = None,
+    parent_path: str | None = None,
+    solutions: bool = False,
 ) -> str:
     """An nbgitpuller link for a JupyterHub: pull the repository, then open a lesson in JupyterLab.
 
     The repository lands in ``clone_dir`` (default: the repository's name) in the learner's home
-    folder; a ``targetpath`` is added only when it differs from that default. Every value is
-    URL-encoded. Without a lesson the link opens lesson 00.
+    folder, or under ``parent_path`` when the hub sets ``NBGITPULLER_PARENTPATH`` (nbgitpuller
+    clones into ``<server root>/<NBGITPULLER_PARENTPATH>/<targetpath>``, so the lesson's
+    ``urlpath`` must name that folder too); a ``targetpath`` is added only when it differs from
+    the default. Every value is URL-encoded. Without a lesson the link opens lesson 00; the
+    student copy unless ``solutions``.
 
     >>> nbgitpuller_url("https://hub.example.edu/", 3, repo="https://github.com/margin-lab/margin-lab")
-    'https://hub.example.edu/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fmargin-lab%2Fmargin-lab&branch=main&urlpath=lab%2Ftree%2Fmargin-lab%2Flessons%2F03_liquidation_mechanics.ipynb'
+    'https://hub.example.edu/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fmargin-lab%2Fmargin-lab&branch=main&urlpath=lab%2Ftree%2Fmargin-lab%2Flessons%2Fstudent%2F03_liquidation_mechanics.ipynb'
     """
     base = _hub(hub)
     found = repository(repo)
     folder = found.name if clone_dir is None else _clone_dir(clone_dir)
     item = LESSONS[0] if lesson is None else find_lesson(lesson)
-    query = {"repo": found.url, "branch": _branch(branch), "urlpath": f"lab/tree/{folder}/{item.path}"}
+    where = folder if parent_path is None else f"{_parent_path(parent_path)}/{folder}"
+    query = {"repo": found.url, "branch": _branch(branch), "urlpath": f"lab/tree/{where}/{item.notebook(solutions)}"}
     if folder != found.name:
         # nbgitpuller's handler reads the lowercase argument (its docs spell it targetPath).
         query["targetpath"] = folder
     return f"{base}/hub/user-redirect/git-pull?{urlencode(query, quote_via=quote, safe='')}"
 
 
-def colab_url(lesson: Lesson | int | str, *, repo: str | None = None, branch: str = "main") -> str:
-    """A Google Colab link opening one lesson notebook straight from GitHub.
+def colab_url(lesson: Lesson | int | str, *, repo: str | None = None, branch: str = "main",
+              solutions: bool = False) -> str:
+    """A Google Colab link opening one lesson notebook straight from GitHub (the student copy
+    unless ``solutions``).
 
     >>> colab_url(0, repo="https://github.com/margin-lab/margin-lab")
-    'https://colab.research.google.com/github/margin-lab/margin-lab/blob/main/lessons/00_start_here.ipynb'
+    'https://colab.research.google.com/github/margin-lab/margin-lab/blob/main/lessons/student/00_start_here.ipynb'
     """
     found = _github(repo)
     item = find_lesson(lesson)
-    return f"{COLAB}/github/{found.owner}/{found.name}/blob/{quote(_branch(branch), safe='/')}/{item.path}"
+    return f"{COLAB}/github/{found.owner}/{found.name}/blob/{quote(_branch(branch), safe='/')}/{item.notebook(solutions)}"
 
 
 def colab_setup_cell(*, repo: str | None = None, branch: str = "main") -> str:
@@ -303,28 +351,30 @@ def colab_setup_cell(*, repo: str | None = None, branch: str = "main") -> str:
     )
 
 
-def binder_badge(lesson: Lesson | int | str | None = None, *, repo: str | None = None, branch: str = "main") -> str:
+def binder_badge(lesson: Lesson | int | str | None = None, *, repo: str | None = None, branch: str = "main",
+                 solutions: bool = False) -> str:
     """Markdown for the "launch binder" badge pointing at :func:`binder_url`.
 
     >>> binder_badge(repo="https://github.com/margin-lab/margin-lab")
-    '[![Launch the course on Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/margin-lab/margin-lab/main?urlpath=lab/tree/lessons/00_start_here.ipynb)'
+    '[![Launch the course on Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/margin-lab/margin-lab/main?urlpath=lab/tree/lessons/student/00_start_here.ipynb)'
     """
     what = "the course" if lesson is None else find_lesson(lesson).label
-    return f"[![Launch {what} on Binder]({BINDER_BADGE})]({binder_url(lesson, repo=repo, branch=branch)})"
+    return f"[![Launch {what} on Binder]({BINDER_BADGE})]({binder_url(lesson, repo=repo, branch=branch, solutions=solutions)})"
 
 
-def colab_badge(lesson: Lesson | int | str, *, repo: str | None = None, branch: str = "main") -> str:
+def colab_badge(lesson: Lesson | int | str, *, repo: str | None = None, branch: str = "main",
+                solutions: bool = False) -> str:
     """Markdown for the "Open in Colab" badge pointing at :func:`colab_url`."""
     item = find_lesson(lesson)
-    return f"[![Open {item.label} in Colab]({COLAB_BADGE})]({colab_url(item, repo=repo, branch=branch)})"
+    return f"[![Open {item.label} in Colab]({COLAB_BADGE})]({colab_url(item, repo=repo, branch=branch, solutions=solutions)})"
 
 
 def readme_block(*, repo: str | None = None, branch: str = "main", lesson_prefix: str = "lessons/") -> str:
     """The generated block between ``<!-- links:start -->`` and ``<!-- links:end -->``.
 
-    Badges, then one table row per lesson (time, objectives, Binder and Colab links);
-    ``lesson_prefix`` is the relative path from the README to the lessons folder
-    (``"lessons/"`` in the repository root, ``""`` inside lessons/).
+    Badges, then one table row per lesson (time, objectives, Binder and Colab links), every
+    link opening the student copy; ``lesson_prefix`` is the relative path from the README to the
+    lessons folder (``"lessons/"`` in the repository root, ``""`` inside lessons/).
     """
     total = sum(item.minutes for item in LESSONS)
     lines = [
@@ -336,11 +386,15 @@ def readme_block(*, repo: str | None = None, branch: str = "main", lesson_prefix
     for item in LESSONS:
         launch = (f"[Binder]({binder_url(item, repo=repo, branch=branch)}) · "
                   f"[Colab]({colab_url(item, repo=repo, branch=branch)})")
-        lines.append(f"| [{item.label}]({lesson_prefix}{item.file}) | {item.minutes} min | {item.objectives} | {launch} |")
+        local = f"{lesson_prefix}{item.student_path.removeprefix(LESSON_DIR + '/')}"
+        lines.append(f"| [{item.label}]({local}) | {item.minutes} min | {item.objectives} | {launch} |")
     lines += [
         "",
-        f"The whole course takes about {total} minutes ({total / 60:.1f} hours). Teaching on a JupyterHub? "
-        "`python -m margin_lab.links --hub https://your-hub.example.edu` prints an nbgitpuller link for every lesson.",
+        f"The whole course takes about {total} minutes ({total / 60:.1f} hours). Every link opens the "
+        "exercise copies in `lessons/student/`: answer cells are empty and nothing shows an answer before "
+        "you try. Teaching on a JupyterHub? `python -m margin_lab.links --hub https://your-hub.example.edu` "
+        "prints an nbgitpuller link for every lesson; instructors add `--solutions` for the lessons with "
+        "their worked answers (see instructors/README.md).",
     ]
     return "\n".join(lines)
 
@@ -352,8 +406,13 @@ def links_report(
     branch: str = "main",
     clone_dir: str | None = None,
     format: LinkFormat | str = LinkFormat.MARKDOWN,
+    parent_path: str | None = None,
+    solutions: bool = False,
 ) -> str:
     """Every launch link for a class: Binder, nbgitpuller on ``hub`` and Colab, per lesson.
+
+    The links open the student copies (no answers); ``solutions=True`` makes the instructors'
+    set, which opens the lessons with their worked answers.
 
     >>> print(links_report("https://hub.example.edu", repo="https://github.com/margin-lab/margin-lab",
     ...                    format="text").splitlines()[0])
@@ -361,24 +420,27 @@ def links_report(
     """
     style = require_choice("format", format, LinkFormat)
     found, ref, base = repository(repo), _branch(branch), _hub(hub)
+    pull = {"repo": found.url, "branch": ref, "clone_dir": clone_dir, "parent_path": parent_path, "solutions": solutions}
     rows = [("Whole course, opening at 00", sum(item.minutes for item in LESSONS),
-             binder_url(repo=found.url, branch=ref),
-             nbgitpuller_url(base, repo=found.url, branch=ref, clone_dir=clone_dir), None)]
+             binder_url(repo=found.url, branch=ref, solutions=solutions), nbgitpuller_url(base, **pull), None)]
     for item in LESSONS:
-        rows.append((item.label, item.minutes, binder_url(item, repo=found.url, branch=ref),
-                     nbgitpuller_url(base, item, repo=found.url, branch=ref, clone_dir=clone_dir),
-                     colab_url(item, repo=found.url, branch=ref)))
+        rows.append((item.label, item.minutes, binder_url(item, repo=found.url, branch=ref, solutions=solutions),
+                     nbgitpuller_url(base, item, **pull),
+                     colab_url(item, repo=found.url, branch=ref, solutions=solutions)))
     setup = colab_setup_cell(repo=found.url, branch=ref)
     title = f"margin-lab links: {found.url} (branch {ref}), hub {base}"
+    which = (f"For instructors: these open the lessons WITH their worked answers ({LESSON_DIR}/). "
+             "Do not hand them to learners." if solutions else
+             f"For learners: these open the exercise copies ({STUDENT_DIR}/), with no answers shown.")
     if style is LinkFormat.TEXT:
-        out = [title, ""]
+        out = [title, which, ""]
         for label, minutes, binder, hub_link, colab in rows:
             out += [f"{label} ({minutes} minutes)", f"  Binder:     {binder}", f"  JupyterHub: {hub_link}"]
             out += [f"  Colab:      {colab}"] if colab else []
             out.append("")
         out += ["Colab: run this first in a lesson opened in Colab:", *(f"  {line}" for line in setup.splitlines())]
         return "\n".join(out)
-    out = [f"## {title}", "", "| lesson | time | Binder | JupyterHub (nbgitpuller) | Colab |", "|---|---|---|---|---|"]
+    out = [f"## {title}", "", which, "", "| lesson | time | Binder | JupyterHub (nbgitpuller) | Colab |", "|---|---|---|---|---|"]
     for label, minutes, binder, hub_link, colab in rows:
         out.append(f"| {label} | {minutes} min | [launch]({binder}) | [launch]({hub_link}) | "
                    f"{f'[open]({colab})' if colab else '–'} |")
@@ -396,10 +458,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repo", default=None, help="repository address (default: pyproject's [project.urls] Repository)")
     parser.add_argument("--branch", default="main", help="branch to launch (default: main)")
     parser.add_argument("--clone-dir", default=None, help="folder nbgitpuller clones into (default: the repository's name)")
+    parser.add_argument("--parent-path", default=os.environ.get(PARENT_PATH_ENV) or None,
+                        help=f"the hub's {PARENT_PATH_ENV}, the folder nbgitpuller clones into "
+                             f"(default: the {PARENT_PATH_ENV} variable where this runs, else the home folder)")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--student", dest="solutions", action="store_false",
+                       help=f"links open the exercise copies in {STUDENT_DIR}/ (the default: for learners)")
+    which.add_argument("--solutions", dest="solutions", action="store_true",
+                       help=f"links open the lessons with their worked answers in {LESSON_DIR}/ (for instructors)")
+    parser.set_defaults(solutions=False)
     parser.add_argument("--format", default="markdown", choices=[f.value for f in LinkFormat], help="output format")
     args = parser.parse_args(argv)
     try:
-        report = links_report(args.hub, repo=args.repo, branch=args.branch, clone_dir=args.clone_dir, format=args.format)
+        report = links_report(args.hub, repo=args.repo, branch=args.branch, clone_dir=args.clone_dir, format=args.format,
+                              parent_path=args.parent_path, solutions=args.solutions)
     except (TypeError, ValueError, LookupError) as error:
         parser.exit(2, f"margin-lab-links: error: {error}\n")
     print(report)

@@ -153,12 +153,14 @@ def test_repository_addresses_are_normalised_and_nonsense_is_refused():
 def test_the_whole_course_binder_link_opens_lesson_zero_in_jupyterlab():
     url = urlsplit(binder_url(repo=REPO))
     assert (url.scheme, url.netloc, url.path) == ("https", "mybinder.org", "/v2/gh/margin-lab/margin-lab/main")
-    assert _query(binder_url(repo=REPO)) == {"urlpath": "lab/tree/lessons/00_start_here.ipynb"}
+    assert _query(binder_url(repo=REPO)) == {"urlpath": "lab/tree/lessons/student/00_start_here.ipynb"}
+    assert _query(binder_url(repo=REPO, solutions=True)) == {"urlpath": "lab/tree/lessons/00_start_here.ipynb"}
 
 
 @pytest.mark.parametrize("item", LESSONS, ids=lambda item: item.file)
 def test_each_lesson_binder_link_opens_that_notebook_alone(item):
-    assert _query(binder_url(item, repo=REPO, branch="spring-2026")) == {"urlpath": f"doc/tree/lessons/{item.file}"}
+    assert _query(binder_url(item, repo=REPO, branch="spring-2026")) == {"urlpath": f"doc/tree/lessons/student/{item.file}"}
+    assert _query(binder_url(item, repo=REPO, solutions=True)) == {"urlpath": f"doc/tree/lessons/{item.file}"}
     assert urlsplit(binder_url(item, repo=REPO, branch="spring-2026")).path.endswith("/spring-2026")
 
 
@@ -187,11 +189,11 @@ def test_an_nbgitpuller_link_pulls_the_repository_and_opens_the_lesson_in_its_cl
     url = nbgitpuller_url(HUB + "/", 5, repo=REPO, branch="main")
     parts = urlsplit(url)
     assert (parts.scheme, parts.netloc, parts.path) == ("https", "hub.example.edu", "/hub/user-redirect/git-pull")
-    assert _query(url) == {"repo": REPO, "branch": "main", "urlpath": "lab/tree/margin-lab/lessons/05_cross_margin.ipynb"}
+    assert _query(url) == {"repo": REPO, "branch": "main", "urlpath": "lab/tree/margin-lab/lessons/student/05_cross_margin.ipynb"}
 
 
 def test_without_a_lesson_the_hub_link_opens_lesson_zero():
-    assert _query(nbgitpuller_url(HUB, repo=REPO))["urlpath"] == "lab/tree/margin-lab/lessons/00_start_here.ipynb"
+    assert _query(nbgitpuller_url(HUB, repo=REPO))["urlpath"] == "lab/tree/margin-lab/lessons/student/00_start_here.ipynb"
 
 
 def test_a_hub_under_a_path_prefix_keeps_it():
@@ -201,7 +203,7 @@ def test_a_hub_under_a_path_prefix_keeps_it():
 def test_another_clone_folder_is_sent_as_targetpath_and_used_in_urlpath():
     query = _query(nbgitpuller_url(HUB, 2, repo=REPO, clone_dir="margin-course"))
     assert query["targetpath"] == "margin-course"
-    assert query["urlpath"] == "lab/tree/margin-course/lessons/02_isolated_setup.ipynb"
+    assert query["urlpath"] == "lab/tree/margin-course/lessons/student/02_isolated_setup.ipynb"
     assert "targetpath" not in _query(nbgitpuller_url(HUB, 2, repo=REPO, clone_dir="margin-lab"))
 
 
@@ -214,7 +216,7 @@ folders = st.from_regex(r"[A-Za-z0-9_][A-Za-z0-9_+&=%#.-]{0,15}", fullmatch=True
 def test_every_value_survives_url_encoding_exactly(branch, folder, number):
     query = _query(nbgitpuller_url(HUB, number, repo=REPO, branch=branch, clone_dir=folder))
     assert query["branch"] == branch and query["repo"] == REPO
-    assert query["urlpath"] == f"lab/tree/{folder}/lessons/{LESSONS[number].file}"
+    assert query["urlpath"] == f"lab/tree/{folder}/lessons/student/{LESSONS[number].file}"
     assert not re.search(r"\s", nbgitpuller_url(HUB, number, repo=REPO, branch=branch, clone_dir=folder))
 
 
@@ -237,12 +239,34 @@ def test_a_clone_folder_must_be_one_folder_name(folder):
         nbgitpuller_url(HUB, repo=REPO, clone_dir=folder)
 
 
+def test_a_hub_parent_path_goes_into_urlpath_but_not_into_the_clone_arguments():
+    # nbgitpuller clones into <server root>/<NBGITPULLER_PARENTPATH>/<targetpath>; urlpath is
+    # relative to the server root, so it must name the parent folder, and targetpath must not.
+    query = _query(nbgitpuller_url(HUB, 4, repo=REPO, parent_path="courses/fall/"))
+    assert query["urlpath"] == "lab/tree/courses/fall/margin-lab/lessons/student/04_managing_isolated.ipynb"
+    assert "targetpath" not in query
+    query = _query(nbgitpuller_url(HUB, 4, repo=REPO, parent_path="courses", clone_dir="ml"))
+    assert (query["targetpath"], query["urlpath"]) == ("ml", "lab/tree/courses/ml/lessons/student/04_managing_isolated.ipynb")
+
+
+@pytest.mark.parametrize("parent", ["/home/jovyan", "~/courses", "a/../b", "with space", "./x", ""])
+def test_a_parent_path_outside_the_home_folder_is_refused_by_name(parent):
+    with pytest.raises(ValueError, match="parent_path must be"):
+        nbgitpuller_url(HUB, repo=REPO, parent_path=parent)
+
+
+def test_solutions_must_be_a_boolean():
+    with pytest.raises(TypeError, match="solutions must be True or False, got 'yes'"):
+        binder_url(3, repo=REPO, solutions="yes")
+
+
 # --- Colab --------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("item", LESSONS, ids=lambda item: item.file)
 def test_each_colab_link_opens_the_notebook_from_github(item):
     url = urlsplit(colab_url(item, repo=REPO, branch="main"))
-    assert (url.netloc, url.path) == ("colab.research.google.com", f"/github/margin-lab/margin-lab/blob/main/lessons/{item.file}")
+    assert (url.netloc, url.path) == ("colab.research.google.com", f"/github/margin-lab/margin-lab/blob/main/lessons/student/{item.file}")
+    assert urlsplit(colab_url(item, repo=REPO, solutions=True)).path.endswith(f"/blob/main/lessons/{item.file}")
 
 
 def test_the_colab_setup_cell_installs_this_repository_and_enables_widgets():
@@ -286,6 +310,59 @@ def test_the_command_line_names_a_bad_hub_and_exits_2(capsys):
     assert "hub must be an http(s) address" in capsys.readouterr().err
 
 
+def test_the_command_line_prints_student_links_by_default_and_solutions_only_when_asked(capsys):
+    main(["--hub", HUB, "--repo", REPO, "--format", "text"])
+    student = capsys.readouterr().out
+    main(["--hub", HUB, "--repo", REPO, "--format", "text", "--student"])
+    assert capsys.readouterr().out == student
+    main(["--hub", HUB, "--repo", REPO, "--format", "text", "--solutions"])
+    solutions = capsys.readouterr().out
+    for text, inside in ((student, True), (solutions, False)):
+        paths = [urlsplit(u).path + "?" + urlsplit(u).query for u in re.findall(r"https://\S+", text)]
+        opened = [p for p in paths if ".ipynb" in p.replace("%2F", "/")]
+        assert len(opened) == 3 * len(LESSONS) + 2
+        assert all(("lessons/student/" in p.replace("%2F", "/")) is inside for p in opened), opened
+    assert "WITH their worked answers" in solutions and "no answers shown" in student
+    with pytest.raises(SystemExit):
+        main(["--hub", HUB, "--student", "--solutions"])
+
+
+def test_the_command_line_reads_the_hub_s_parent_path_variable(capsys, monkeypatch):
+    monkeypatch.setenv("NBGITPULLER_PARENTPATH", "courses")
+    main(["--hub", HUB, "--repo", REPO, "--format", "text"])
+    assert "urlpath=lab%2Ftree%2Fcourses%2Fmargin-lab%2Flessons%2Fstudent%2F00_start_here.ipynb" in capsys.readouterr().out
+    main(["--hub", HUB, "--repo", REPO, "--format", "text", "--parent-path", "other"])
+    assert "lab%2Ftree%2Fother%2Fmargin-lab%2F" in capsys.readouterr().out
+
+
+def test_the_links_helper_runs_with_the_standard_library_alone():
+    """python -m margin_lab.links from a bare checkout: any import outside the standard library
+    (numpy, matplotlib, ipywidgets, or anything installed) is refused, and it still works."""
+    guard = (
+        "import sys, runpy\n"
+        "class StdlibOnly:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        top = name.split('.')[0]\n"
+        "        if top not in sys.stdlib_module_names and top != 'margin_lab':\n"
+        "            raise ImportError(f'not in the standard library: {name}')\n"
+        "sys.meta_path.insert(0, StdlibOnly())\n"
+        "runpy.run_module('margin_lab.links', run_name='__main__', alter_sys=True)\n"
+    )
+    # -S: no site-packages at all, as in a Python without the course's environment.
+    result = subprocess.run([sys.executable, "-S", "-c", guard, "--hub", HUB, "--format", "text"],
+                            capture_output=True, text=True, cwd=ROOT, timeout=60, env={"PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr
+    assert "lessons%2Fstudent%2F08_capstone.ipynb" in result.stdout
+
+
+def test_make_links_uses_any_python_and_does_not_build_the_test_environment():
+    result = subprocess.run(["make", "-n", "links", f"HUB={HUB}", "PYTHON=python3.99"], capture_output=True,
+                            text=True, cwd=ROOT, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "pip install" not in result.stdout and "-m venv" not in result.stdout
+    assert "python3.99 -m margin_lab.links" in result.stdout
+
+
 def test_python_dash_m_runs_the_command_line_and_pyproject_maps_the_console_script():
     result = subprocess.run([sys.executable, "-W", "error", "-m", "margin_lab.links", "--hub", HUB],
                             capture_output=True, text=True, cwd=ROOT, timeout=60)
@@ -300,7 +377,7 @@ def test_the_readme_block_links_each_lesson_file_relative_to_the_readme():
     for prefix in ("lessons/", ""):
         block = readme_block(repo=REPO, lesson_prefix=prefix)
         for item in LESSONS:
-            assert f"[{item.label}]({prefix}{item.file})" in block
+            assert f"[{item.label}]({prefix}student/{item.file})" in block
             assert f"[Binder]({binder_url(item, repo=REPO)})" in block and f"[Colab]({colab_url(item, repo=REPO)})" in block
     assert f"{sum(item.minutes for item in LESSONS)} minutes" in readme_block(repo=REPO)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import importlib.util
+import sys
 import re
 import socket
 from pathlib import Path
@@ -66,6 +67,7 @@ widgets.VBox([
 def _tool():
     spec = importlib.util.spec_from_file_location("render_html", ROOT / "tools" / "render_html.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the tool loads
     spec.loader.exec_module(module)
     return module
 
@@ -224,3 +226,104 @@ def test_lesson_pages_are_found_in_lesson_order_without_the_student_copies(tmp_p
         (tmp_path / name).parent.mkdir(exist_ok=True)
         (tmp_path / name).write_text("{}")
     assert [p.name for p in _tool().lesson_notebooks(tmp_path)] == ["00_a.ipynb", "01_b.ipynb"]
+
+
+# --- answers folded, formulas typeset, links kept inside the site ---------------------------------
+
+QUIZ_CELL = '''right = "the mark price"
+ml.multiple_choice(
+    "What triggers a liquidation?", ["the last price", right], answer=right,
+    explanation="Venues watch a fair MARKPRICE.", why_not={"the last price": "One trade can spike it."},
+)'''
+SOLUTION_TEXT = "Correct: SOLUTIONNUMBER 19,095.48"
+
+
+@pytest.fixture(scope="module")
+def folded(tmp_path_factory) -> BeautifulSoup:
+    """A lesson page with a formula, links, a self-check and a solution cell (no kernel needed:
+    the self-check's answer comes from its call's arguments, not from widget state)."""
+    solution = v4.new_code_cell("answer = 19_095.48\nml.check(answer)", metadata={"tags": ["solution"]})
+    solution.outputs = [v4.new_output("stream", name="stdout", text=SOLUTION_TEXT + "\n")]
+    nb = v4.new_notebook(cells=[
+        v4.new_markdown_cell("# 98 · Folded\n\nThe price is $$P_\\text{liq} = \\frac{EP - M/Q}{1 - r}$$ and "
+                             "$r$ is a rate, costing 5 $ or $10. See [the reference](../docs/reference.md#tiers), "
+                             "[lesson 03](03_liquidation_mechanics.ipynb), [the glossary](GLOSSARY.md) and "
+                             "[the code](../margin_lab/margin.py)."),
+        v4.new_code_cell(QUIZ_CELL),
+        solution,
+    ])
+    path = tmp_path_factory.mktemp("lessons") / "98_folded.ipynb"
+    nbformat.write(nb, path)
+    target = _tool().render_notebook(path, tmp_path_factory.mktemp("site"))
+    return BeautifulSoup(target.read_text(encoding="utf-8"), "html.parser")
+
+
+def _outside_details(soup: BeautifulSoup) -> str:
+    copy_ = BeautifulSoup(str(soup), "html.parser")
+    for details in copy_.find_all("details"):
+        details.decompose()
+    return copy_.get_text()
+
+
+def test_a_self_check_s_answer_and_explanation_sit_in_a_closed_details(folded):
+    (answer,) = folded.select("details.mlab-answer")
+    assert not answer.has_attr("open")
+    assert answer.select_one(".mlab-answer-text").get_text() == "the mark price"
+    assert "MARKPRICE" in answer.get_text() and "One trade can spike it." in answer.get_text()
+    outside = _outside_details(folded)
+    assert "MARKPRICE" not in outside and "One trade can spike it" not in outside
+    assert "multiple_choice" not in folded.get_text(), "the cell's code spells out the answer: not shown"
+
+
+def test_a_solution_cell_is_folded_with_its_output(folded):
+    (solution,) = folded.select("details.mlab-solution")
+    assert not solution.has_attr("open")
+    assert SOLUTION_TEXT in solution.get_text() and "19_095.48" in solution.get_text()
+    assert "SOLUTIONNUMBER" not in _outside_details(folded)
+
+
+def test_formulas_become_svg_images_with_their_tex_as_alt_text_and_dollars_stay_money(folded):
+    images = folded.select("img.mlab-math")
+    assert [img["alt"] for img in images] == [r"P_\text{liq} = \frac{EP - M/Q}{1 - r}", "r"]
+    assert "mlab-display" in images[0]["class"] and "mlab-display" not in images[1]["class"]
+    for img in images:
+        svg = base64.b64decode(img["src"].removeprefix("data:image/svg+xml;base64,"))
+        assert svg.lstrip().startswith(b"<?xml") and b"<svg" in svg and b"<path" in svg
+    text = folded.get_text()
+    assert "5 $ or $10" in text and "\\frac" not in text and "$$" not in text
+
+
+def test_links_point_to_pages_of_the_site_or_to_the_repository(folded):
+    hrefs = [a["href"] for a in folded.select(".jp-RenderedMarkdown a[href]") if "anchor-link" not in a.get("class", [])]
+    assert hrefs == ["reference.html#tiers", "03_liquidation_mechanics.html", "glossary.html",
+                     "https://github.com/margin-lab/margin-lab/blob/main/margin_lab/margin.py"]
+
+
+def test_a_link_out_of_the_repository_and_a_formula_mathtext_cannot_set_are_refused():
+    tool = _tool()
+    with pytest.raises(ValueError, match="leaves the repository"):
+        tool.site_link("../../etc/passwd", "lessons/03_x.ipynb")
+    with pytest.raises(ValueError, match=r"03_x.ipynb: matplotlib's mathtext cannot typeset the formula '\\\\nosuchcommand"):
+        tool.typeset_math("$$\\nosuchcommand{x}$$", name="03_x.ipynb")
+
+
+@pytest.mark.parametrize("lesson", sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb")), ids=lambda p: p.stem)
+def test_every_self_check_in_the_lessons_has_its_answer_among_its_options(lesson):
+    tool = _tool()
+    nb = nbformat.read(lesson, as_version=4)
+    cells = [c for c in nb.cells if c.cell_type == "code" and re.search(r"\b(multiple_choice|predict_then_run)\(", c.source)]
+    for cell in cells:
+        (quiz,) = tool.quizzes(cell.source)
+        assert quiz.answer in quiz.options and len(quiz.options) >= 2, cell.source
+        assert quiz.question and quiz.explanation, cell.source
+
+
+def test_the_glossary_page_keeps_github_heading_anchors(tmp_path):
+    page = _tool().render_markdown_page("lessons/GLOSSARY.md", tmp_path)
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    headings = [line[3:].strip() for line in (ROOT / "lessons" / "GLOSSARY.md").read_text().splitlines() if line.startswith("## ")]
+    assert headings
+    for heading in headings:
+        slug = re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-")
+        assert soup.find(id=slug) is not None, slug
+    assert soup.select_one('nav a[href="index.html"]'), "every page links back to the index"

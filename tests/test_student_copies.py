@@ -102,3 +102,18 @@ def test_check_mode_reports_a_stale_copy_and_writing_mends_it(tmp_path, capsys):
     target.write_text(target.read_text(encoding="utf-8").replace("round(price * ..., 2)", "round(price * 1.1, 2)"), encoding="utf-8")
     assert student_copies.main(["--check", str(lesson)]) == 1
     assert "not current" in capsys.readouterr().err
+
+
+def test_a_self_check_s_code_is_folded_under_a_first_line_without_the_answer():
+    lesson = _executed_lesson()
+    quiz = code('right = "b"\nml.multiple_choice("Q?", ["a", right], answer=right, explanation="Because.")')
+    quiz.execution_count, quiz.outputs = 9, [nbformat.v4.new_output("display_data", data={"text/plain": "Multiple choice"})]
+    lesson.cells.append(quiz)
+    student = student_copies.student_copy(lesson, "42_example.ipynb")
+    folded = student.cells[-1]
+    first, *rest = folded.source.splitlines()
+    assert first == student_copies.HIDDEN_LINE and "answer" in first and '"b"' not in first
+    assert "\n".join(rest) == quiz.source, "only a comment line is added: the cell runs the same"
+    assert folded.metadata["jupyter"]["source_hidden"] is True
+    assert folded.outputs == quiz.outputs and folded.execution_count == 9
+    assert student_copies.student_copy(student, "42_example.ipynb").cells[-1].source == folded.source, "idempotent"

@@ -22,29 +22,50 @@ summary next to it) and texts; HTML widgets keep their markup (margin_lab's own 
 Label text is escaped. A notebook that shows widgets but has no saved widget state, or whose
 state lacks a shown model, is refused: its controls could not appear.
 
+Answers stay folded: a cell tagged ``solution`` (input and output) sits in a closed
+``<details>`` ("Show the solution"), and under every multiple-choice and "predict, then run"
+snapshot a closed ``<details>`` holds the answer, its explanation and the notes on tempting
+wrong options, read from the literal arguments of the cell's ``ml.multiple_choice(...)`` or
+``ml.predict_then_run(...)`` call (the saved widget state holds only the question and options).
+The code of such a cell is not shown, since its arguments spell out the answer.
+
+Formulas are typeset when the page is built, offline, by matplotlib's mathtext (matplotlib is a
+course dependency): each ``$...$`` and ``$$...$$`` in a lesson's text becomes an inline SVG
+image whose alt text is the TeX. A formula mathtext cannot typeset is refused with its lesson.
+
+Links are rewritten to pages of the site: a lesson (or its student copy) to its page,
+``docs/reference.md``, ``lessons/GLOSSARY.md``, ``docs/troubleshooting.md`` and
+``docs/hub_guide.md`` to ``reference.html``, ``glossary.html``, ``troubleshooting.html`` and
+``hub_guide.html`` (rendered here too, headings
+with GitHub's anchor ids), a README to ``index.html``; any other file of the repository to its
+page on the repository's host. So ``site/`` can be published, copied or opened on its own.
+
 Offline: a page loads nothing at all. RequireJS, the Jupyter widgets manager, MathJax and
 Mermaid (all from public CDNs in nbconvert's template) are left out, and a page that would
-still reference a script, stylesheet or module by http(s) URL is refused. Math is left as the
-TeX written in the lesson (``$...$``), not typeset; a Mermaid block would show as its text.
-Rendering reads only local files.
+still reference a script, stylesheet or module by http(s) URL is refused. A Mermaid block would
+show as its text. Rendering reads only local files.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import base64
 import copy
 import html
+import io
+import os
 import re
 import sys
-from pathlib import Path
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from margin_lab.links import LESSONS  # noqa: E402
+from margin_lab.links import LESSONS, repository  # noqa: E402
 
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -80,10 +101,27 @@ SNAPSHOT_CSS = """
 .mlab-radio span { display: flex; flex-direction: column; }
 .mlab-output img { max-width: 100%; height: auto; }
 .mlab-output pre { margin: 0; }
+details.mlab-answer, details.mlab-solution { border-left: 4px solid #009E73; background: #f4faf7;
+  margin: 6px 0 10px; padding: 4px 12px; }
+details.mlab-solution { border-left-color: #0072B2; background: #f3f7fb; }
+details.mlab-answer > summary, details.mlab-solution > summary { cursor: pointer; font-weight: bold; padding: 4px 0; }
+img.mlab-math { vertical-align: middle; }
+img.mlab-math.mlab-display { display: block; margin: 0.6em auto; }
+nav.mlab-nav { font-size: 0.9em; padding: 8px 20px; border-bottom: 1px solid #e0e0e0; }
 """
+
+SOLUTION_TAG = "solution"
+SOLUTION_SUMMARY = "Show the solution (try the exercise first)"
+ANSWER_SUMMARY = "Show the answer (decide first)"
+NAV = ('<nav class="mlab-nav"><a href="index.html">All lessons</a> · <a href="glossary.html">Glossary</a> · '
+       '<a href="reference.html">Reference</a> · <a href="troubleshooting.html">Troubleshooting</a></nav>')
 
 TEMPLATE = (
     "{%- extends 'index.html.j2' -%}\n"
+    "{% block body_header %}{{ super() }}" + NAV + "{% endblock body_header %}\n"
+    "{% block any_cell %}{% if '" + SOLUTION_TAG + "' in cell.metadata.get('tags', []) %}"
+    '<details class="mlab-solution"><summary>' + SOLUTION_SUMMARY + "</summary>{{ super() }}</details>"
+    "{% else %}{{ super() }}{% endif %}{% endblock any_cell %}\n"
     "{%- block html_head_js -%}{%- endblock html_head_js -%}\n"
     "{% block jupyter_widgets %}{% endblock jupyter_widgets %}\n"
     '{% block extra_css %}<style type="text/css">' + SNAPSHOT_CSS + "</style>{% endblock extra_css %}\n"
@@ -295,24 +333,238 @@ class Snapshot:
         return "Figure drawn from the widget's saved settings"
 
 
-def static_notebook(nb, name: str):
-    """A copy of ``nb`` whose widget views are static snapshots and which holds no widget state."""
+# --- formulas ------------------------------------------------------------------------------------
+
+CODE = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]*`)", re.S)
+DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.S)
+# Pandoc's rule for inline math: "$" then a non-space; a non-space then "$" not followed by a digit.
+INLINE_MATH = re.compile(r"(?<![\\$\w])\$(?=\S)([^$\n]*?\S)\$(?![\d$])")
+
+
+def math_image(tex: str, *, display: bool = False, name: str = "text") -> str:
+    r"""An ``<img>`` of ``tex`` typeset by matplotlib's mathtext as SVG (alt text: the TeX).
+
+    >>> math_image("x_1", display=True).startswith('<img class="mlab-math mlab-display" alt="x_1" src="data:image/svg+xml;base64,')
+    True
+    """
+    import matplotlib
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.mathtext import math_to_image
+
+    buffer = io.BytesIO()
+    try:
+        with matplotlib.rc_context({"mathtext.fontset": "cm", "svg.hashsalt": "margin-lab"}):
+            math_to_image(f"${tex.strip()}$", buffer, format="svg", prop=FontProperties(size=16 if display else 13))
+    except ValueError as error:
+        raise ValueError(f"{name}: matplotlib's mathtext cannot typeset the formula {tex!r}: {error}") from None
+    svg = re.sub(r"<metadata>.*?</metadata>", "", buffer.getvalue().decode("utf-8"), flags=re.S)
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    kind = "mlab-math mlab-display" if display else "mlab-math"
+    return f'<img class="{kind}" alt="{_attr(" ".join(tex.split()))}" src="data:image/svg+xml;base64,{data}">'
+
+
+def typeset_math(markdown: str, *, name: str = "text") -> tuple[str, int]:
+    """``markdown`` with every formula outside code replaced by its image; and how many there were.
+
+    >>> text, count = typeset_math("Costs 5 $ or $10, but $x_1$ and `$y$` differ.")
+    >>> count, text.count("<img"), "`$y$`" in text, "$10" in text
+    (1, 1, True, True)
+    """
+    count = 0
+
+    def display(match: re.Match) -> str:
+        nonlocal count
+        count += 1
+        return math_image(match[1], display=True, name=name)
+
+    def inline(match: re.Match) -> str:
+        nonlocal count
+        count += 1
+        return math_image(match[1], name=name)
+
+    parts = CODE.split(markdown)
+    for i in range(0, len(parts), 2):  # even parts are outside code
+        parts[i] = INLINE_MATH.sub(inline, DISPLAY_MATH.sub(display, parts[i]))
+    return "".join(parts), count
+
+
+# --- links ---------------------------------------------------------------------------------------
+
+#: Repository files that are pages of the site, and the page each becomes.
+SITE_PAGES = {
+    "docs/reference.md": ("reference.html", "Reference: formulas and venue facts"),
+    "lessons/GLOSSARY.md": ("glossary.html", "Glossary"),
+    "docs/troubleshooting.md": ("troubleshooting.html", "Troubleshooting"),
+    "docs/hub_guide.md": ("hub_guide.html", "Running margin-lab on a JupyterHub"),
+}
+INDEX_SOURCES = ("README.md", "lessons/README.md")
+MD_LINK = re.compile(r"(\]\()([^)\s]+)(\))")
+LESSON_FILE = re.compile(r"^lessons/(?:student/)?(\d\d_[^/]+)\.ipynb$")
+
+
+def site_link(target: str, source: str) -> str:
+    """Where a link written in repository file ``source`` points on the site.
+
+    >>> site_link("../docs/reference.md#tiers", "lessons/03_x.ipynb")
+    'reference.html#tiers'
+    >>> site_link("04_managing_isolated.ipynb", "lessons/student/03_x.ipynb"), site_link("GLOSSARY.md", "lessons/01_x.ipynb")
+    ('04_managing_isolated.html', 'glossary.html')
+    >>> site_link("../margin_lab/margin.py", "lessons/03_x.ipynb")
+    'https://github.com/margin-lab/margin-lab/blob/main/margin_lab/margin.py'
+    >>> site_link("https://example.org/a.md", "docs/reference.md"), site_link("#top", "docs/reference.md")
+    ('https://example.org/a.md', '#top')
+    """
+    if re.match(r"^[a-z][a-z0-9+.-]*:|^#|^//", target, re.I):
+        return target
+    path, hash_, fragment = target.partition("#")
+    joined = os.path.normpath(str(PurePosixPath(source).parent / path)).replace(os.sep, "/")
+    anchor = f"{hash_}{fragment}"
+    if joined in SITE_PAGES:
+        return SITE_PAGES[joined][0] + anchor
+    if joined in INDEX_SOURCES:
+        return "index.html" + anchor
+    if match := LESSON_FILE.match(joined):
+        return f"{match[1]}.html{anchor}"
+    if joined.startswith(".."):
+        raise ValueError(f"{source}: the link {target!r} leaves the repository")
+    return f"{repository().url}/blob/main/{joined}{anchor}"
+
+
+def rewrite_links(markdown: str, source: str) -> str:
+    """Every markdown link target in ``markdown`` (written in ``source``) as :func:`site_link` gives it."""
+    return MD_LINK.sub(lambda m: m[1] + site_link(m[2], source) + m[3], markdown)
+
+
+def github_slug(heading: str) -> str:
+    """The anchor GitHub gives a markdown heading: lower case, punctuation dropped, spaces to '-'.
+
+    >>> github_slug("Liquidation price (P_liq) & tiers")
+    'liquidation-price-p_liq--tiers'
+    """
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+# --- self-check answers --------------------------------------------------------------------------
+
+QUIZZES = ("multiple_choice", "predict_then_run")
+
+
+@dataclass
+class Quiz:
+    """The answer of one self-check, read from its call's literal arguments."""
+
+    kind: str
+    question: str
+    options: list[str]
+    answer: str | None
+    explanation: str = ""
+    why_not: dict[str, str] = field(default_factory=dict)
+
+    def details(self) -> str:
+        """The closed ``<details>`` that shows the answer and its explanation when opened."""
+        if self.answer is None:
+            body = "<p>Open this lesson in JupyterLab (Binder, a JupyterHub or <code>make lab</code>) to check your answer.</p>"
+        else:
+            body = f'<p><b>Answer:</b> <span class="mlab-answer-text">{html.escape(self.answer)}</span></p>'
+            if self.explanation:
+                body += f"<p>{html.escape(self.explanation)}</p>"
+            if self.why_not:
+                items = "".join(f"<li>“{html.escape(k)}”: {html.escape(v)}</li>" for k, v in self.why_not.items())
+                body += f'<p>Tempting but wrong:</p><ul class="mlab-why-not">{items}</ul>'
+            if self.kind == "predict_then_run":
+                body += "<p><i>In JupyterLab, “Run it” also shows the calculation behind the answer.</i></p>"
+        return f'<details class="mlab-answer"><summary>{ANSWER_SUMMARY}</summary>{body}</details>'
+
+
+def _literal(node: ast.AST, names: dict[str, Any]) -> Any:
+    if isinstance(node, ast.Name) and node.id in names:
+        return names[node.id]
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return [_literal(item, names) for item in node.elts]
+    if isinstance(node, ast.Dict) and None not in node.keys:
+        return {_literal(k, names): _literal(v, names) for k, v in zip(node.keys, node.values)}
+    return ast.literal_eval(node)
+
+
+def quizzes(source: str) -> list[Quiz]:
+    """The self-checks a code cell builds (``ml.multiple_choice(...)``, ``ml.predict_then_run(...)``).
+
+    Arguments may be literals or names the cell assigned a literal to; an answer that is neither
+    is ``None`` (the page then sends the learner to JupyterLab).
+
+    >>> quiz, = quizzes('right = "b"\\nml.multiple_choice("Q?", ["a", right], answer=right, explanation="Because.")')
+    >>> quiz.kind, quiz.options, quiz.answer, quiz.explanation
+    ('multiple_choice', ['a', 'b'], 'b', 'Because.')
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    names: dict[str, Any] = {}
+    for statement in tree.body:
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
+            try:
+                names[statement.targets[0].id] = _literal(statement.value, names)
+            except (ValueError, TypeError, SyntaxError):
+                pass
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        kind = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
+        if kind not in QUIZZES:
+            continue
+        positional = ("question", "options", "answer", "explanation" if kind == "multiple_choice" else "reveal")
+        given = dict(zip(positional, node.args)) | {k.arg: k.value for k in node.keywords if k.arg}
+        values: dict[str, Any] = {}
+        for key in ("question", "options", "answer", "explanation", "why_not"):
+            try:
+                values[key] = _literal(given[key], names) if key in given else None
+            except (ValueError, TypeError, SyntaxError):
+                values[key] = None
+        found.append(Quiz(kind, str(values["question"] or ""), list(values["options"] or []),
+                          values["answer"] if isinstance(values["answer"], str) else None,
+                          values["explanation"] if isinstance(values["explanation"], str) else "",
+                          values["why_not"] if isinstance(values["why_not"], dict) else {}))
+    return found
+
+
+def static_notebook(nb, name: str, source: str | None = None):
+    """A copy of ``nb`` for the site: widget views as static snapshots (no widget state left),
+    each self-check's answer in a closed ``<details>`` under it, formulas typeset, and links
+    rewritten to site pages (``source``: the notebook's path in the repository, default
+    ``lessons/<name>``)."""
     nb = copy.deepcopy(nb)
-    state = nb.metadata.pop("widgets", {}).get(WIDGET_STATE)
-    if state is None:
-        if _shows_widgets(nb):
-            raise ValueError(
-                f"{name}: shows widgets but holds no saved widget state (metadata.widgets); "
-                "re-execute it with tools/execute_lessons.py so its controls can be rendered"
-            )
-        return nb
-    snapshot = Snapshot(state, name)
+    source = source or f"lessons/{name}"
     for cell in nb.cells:
-        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
-            data = output.get("data", {})
-            if WIDGET_VIEW in data:
-                output["data"] = {"text/html": snapshot.view(data[WIDGET_VIEW]["model_id"]),
-                                  "text/plain": data.get("text/plain", "")}
+        if cell.cell_type == "markdown":
+            cell.source, _ = typeset_math(rewrite_links(cell.source, source), name=name)
+    state = nb.metadata.pop("widgets", {}).get(WIDGET_STATE)
+    if state is None and _shows_widgets(nb):
+        raise ValueError(
+            f"{name}: shows widgets but holds no saved widget state (metadata.widgets); "
+            "re-execute it with tools/execute_lessons.py so its controls can be rendered"
+        )
+    snapshot = Snapshot(state, name) if state is not None else None
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        views = [o for o in cell.get("outputs", []) if WIDGET_VIEW in o.get("data", {})]
+        for output in views:
+            data = output["data"]
+            output["data"] = {"text/html": snapshot.view(data[WIDGET_VIEW]["model_id"]),
+                              "text/plain": data.get("text/plain", "")}
+        found = quizzes(cell.source)
+        if found:
+            # The call's arguments hold the answer: the page shows the snapshot, never the code.
+            cell.metadata["transient"] = {"remove_source": True}
+        answers = "".join(quiz.details() for quiz in found)
+        if answers and views:
+            views[-1]["data"]["text/html"] += answers
+        elif answers:
+            from nbformat.v4 import new_output
+
+            cell.outputs.append(new_output("display_data", data={"text/html": answers, "text/plain": ""}))
     return nb
 
 
@@ -323,31 +575,68 @@ def external_resources(page: str) -> list[str]:
     return in_scripts + elsewhere
 
 
-def render_notebook(path: Path, out_dir: Path) -> Path:
-    """Write ``out_dir/<stem>.html`` for one executed notebook and return its path."""
-    import nbformat
+def _exporter():
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
-    nb = nbformat.read(path, as_version=4)
-    static = static_notebook(nb, path.name)
-    exporter = HTMLExporter(
+    return HTMLExporter(
         template_name="lab",
         extra_loaders=[DictLoader({"margin_lab_static.html.j2": TEMPLATE})],
         template_file="margin_lab_static.html.j2",
     )
-    body, _ = exporter.from_notebook_node(static, resources={"metadata": {"name": _title(nb, path)}})
+
+
+def _write_page(body: str, out_dir: Path, filename: str, name: str) -> Path:
     loads = external_resources(body)
     if loads or WIDGET_VIEW in body or WIDGET_STATE in body:
-        raise RuntimeError(f"{path.name}: the page still needs the network or a widget manager: {loads}")
+        raise RuntimeError(f"{name}: the page still needs the network or a widget manager: {loads}")
     out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / f"{path.stem}.html"
+    target = out_dir / filename
     target.write_text(body, encoding="utf-8")
     return target
 
 
+def render_notebook(path: Path, out_dir: Path) -> Path:
+    """Write ``out_dir/<stem>.html`` for one executed notebook and return its path."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    try:
+        source = Path(path).resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        source = f"lessons/{Path(path).name}"
+    static = static_notebook(nb, path.name, source)
+    body, _ = _exporter().from_notebook_node(static, resources={"metadata": {"name": _title(nb, path)}})
+    return _write_page(body, out_dir, f"{path.stem}.html", path.name)
+
+
+HEADING = re.compile(r"<h([1-6])([^>]*)>(.*?)</h\1>", re.S)
+
+
+def render_markdown_page(source: str, out_dir: Path) -> Path:
+    """Write one of :data:`SITE_PAGES` (a markdown file of the repository) as a page of the site.
+
+    Headings also carry GitHub's anchor ids, so ``reference.md#some-heading`` links keep working.
+    """
+    from nbformat.v4 import new_markdown_cell, new_notebook
+
+    filename, title = SITE_PAGES[source]
+    text = (ROOT / source).read_text(encoding="utf-8")
+    text, _ = typeset_math(rewrite_links(text, source), name=source)
+    body, _ = _exporter().from_notebook_node(new_notebook(cells=[new_markdown_cell(text)]),
+                                             resources={"metadata": {"name": title}})
+
+    def add_slug(match: re.Match) -> str:
+        slug = github_slug(_plain(re.sub(r'<a class="anchor-link".*?</a>', "", match[3])).rstrip("¶").strip())
+        if f'id="{slug}"' in match[2]:
+            return match[0]
+        return f'<h{match[1]}{match[2]}><span id="{_attr(slug)}"></span>{match[3]}</h{match[1]}>'
+
+    return _write_page(HEADING.sub(add_slug, body), out_dir, filename, source)
+
+
 def render_index(pages: list[tuple[Path, Path]], out_dir: Path) -> Path:
-    """Write ``out_dir/index.html`` linking each (notebook, page) pair in order."""
+    """Write ``out_dir/index.html`` linking each (notebook, page) pair in order, then the other pages."""
     import nbformat
 
     minutes = {item.file: item.minutes for item in LESSONS}
@@ -356,17 +645,22 @@ def render_index(pages: list[tuple[Path, Path]], out_dir: Path) -> Path:
         title = _title(nbformat.read(notebook, as_version=4), notebook)
         time = f" <small>({minutes[notebook.name]} minutes)</small>" if notebook.name in minutes else ""
         rows.append(f'    <li><a href="{html.escape(page.name)}">{html.escape(title)}</a>{time}</li>')
+    extra = [f'    <li><a href="{filename}">{html.escape(title)}</a></li>' for filename, title in SITE_PAGES.values()
+             if (out_dir / filename).is_file()]
     text = "\n".join([
         "<!DOCTYPE html>",
         '<html lang="en">',
         '<head><meta charset="utf-8"><title>margin-lab lessons</title></head>',
         "<body>",
         "  <h1>margin-lab: the lessons</h1>",
-        "  <p>Static pages with each lesson's stored outputs and a snapshot of its widgets as saved. "
+        "  <p>Static pages with each lesson's stored outputs and a snapshot of its widgets as saved: the "
+        "course without a kernel, for reading offline. Answers are folded away: decide first, then open "
+        "<i>Show the answer</i> or <i>Show the solution</i>. "
         "To move the controls, open the lessons in JupyterLab (Binder, a JupyterHub or <code>make lab</code>).</p>",
         "  <ul>",
         *rows,
         "  </ul>",
+        *(["  <h2>Also on this site</h2>", "  <ul>", *extra, "  </ul>"] if extra else []),
         "</body>",
         "</html>",
         "",
@@ -393,6 +687,11 @@ def main(argv: list[str] | None = None) -> int:
             parser.exit(1, f"render_html: error: {error}\n")
         pages.append((notebook, page))
         print(f"{notebook.name} -> {page}")
+    for source in SITE_PAGES:
+        try:
+            print(f"{source} -> {render_markdown_page(source, args.out)}")
+        except (OSError, ValueError) as error:
+            parser.exit(1, f"render_html: error: {error}\n")
     print(f"index -> {render_index(pages, args.out)}")
     return 0
 

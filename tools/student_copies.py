@@ -11,6 +11,12 @@ A student copy is the executed lesson with every cell tagged ``solution`` replac
   because nothing after a solution cell uses a name the solution defines (the answer and its
   check sit in the same cell; tests/test_lesson_hygiene.py enforces it).
 
+A self-check cell (``ml.multiple_choice(...)``, ``ml.predict_then_run(...)``) spells out its
+answer in its arguments, so in the copy its code is collapsed (``jupyter.source_hidden``) under a
+first line that says so: JupyterLab shows the first line of a collapsed cell, and this one holds
+no answer. Only the source changes by one comment line; the outputs (the widget) stay as
+executed, so strict nbval checks the cell as in the lesson.
+
 A short note under the title points to the full lesson. The copies are generated, never edited
 by hand: ``python tools/execute_lessons.py`` rewrites a lesson's copy after running it, and
 
@@ -24,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import re
 import sys
 from pathlib import Path
 
@@ -39,6 +46,8 @@ EXERCISE_TAG = "exercise"
 TURN_LINE = "# Your turn: delete the '# ' in front of each line below, fill in your answer, then run."
 MARKDOWN_STUB = "*Your answer here.*"
 NOTE_ID = "student-copy-note"
+SELF_CHECK = re.compile(r"\b(multiple_choice|predict_then_run)\(")
+HIDDEN_LINE = "# Self-check: this code holds the answer, so it stays folded. Answer with the buttons below."
 
 
 def student_path(lesson_path: Path) -> Path:
@@ -52,16 +61,41 @@ def student_copy(lesson: NotebookNode, lesson_name: str) -> NotebookNode:
     for cell in nb.cells:
         if SOLUTION_TAG in cell.metadata.get("tags", []):
             _blank_out(cell)
-        elif cell.cell_type == "markdown" and "](../" in cell.source:
-            # The copy sits one folder deeper: a link out of lessons/ needs one more "../".
-            cell.source = cell.source.replace("](../", "](../../")
+        elif cell.cell_type == "code" and SELF_CHECK.search(cell.source):
+            _fold_self_check(cell)
+        elif cell.cell_type == "markdown" and "](" in cell.source:
+            cell.source = deeper_links(cell.source)
     note = v4.new_markdown_cell(
-        f"> **Student copy.** Answer cells are empty: write your answer where it says so and run "
-        f"the cell. The lesson with its answers is [{lesson_name}](../{lesson_name})."
+        f"> **Your copy of the lesson.** Exercise cells are empty: write your answer where it says "
+        f"so and run the cell; the check tells you how close you are. In a self-check, pick an option, "
+        f"then press its button. Tried and stuck? The worked answers are in "
+        f"[{lesson_name}](../{lesson_name})."
     )
     note["id"] = NOTE_ID
     nb.cells.insert(1 if nb.cells else 0, note)
     return nb
+
+
+LINK_TARGET = re.compile(r"(\]\()([^)\s]+)(\))")
+SIBLING_LESSON = re.compile(r"^\d\d_[^/]*\.ipynb(#.*)?$")
+
+
+def deeper_links(markdown: str) -> str:
+    """Links of a lesson's text as seen from lessons/student/, one folder deeper.
+
+    A link to another lesson stays as it is (it now opens that lesson's student copy); any other
+    relative link (``../docs/reference.md``, ``GLOSSARY.md#equity``) gains one ``../``.
+
+    >>> deeper_links("[a](../docs/reference.md) [b](GLOSSARY.md#equity) [c](03_x.ipynb) [d](https://x.org) [e](#top)")
+    '[a](../../docs/reference.md) [b](../GLOSSARY.md#equity) [c](03_x.ipynb) [d](https://x.org) [e](#top)'
+    """
+    def fix(match: re.Match) -> str:
+        target = match[2]
+        if re.match(r"^[a-z][a-z0-9+.-]*:|^#|^/", target, re.I) or SIBLING_LESSON.match(target):
+            return match[0]
+        return f"{match[1]}../{target}{match[3]}"
+
+    return LINK_TARGET.sub(fix, markdown)
 
 
 def student_text(lesson_path: Path) -> str:
@@ -128,6 +162,12 @@ def _blank_out(cell: NotebookNode) -> None:
     jupyter.pop("source_hidden", None)
     if jupyter:
         cell.metadata["jupyter"] = jupyter
+
+
+def _fold_self_check(cell: NotebookNode) -> None:
+    if not cell.source.startswith(HIDDEN_LINE):
+        cell.source = f"{HIDDEN_LINE}\n{cell.source}"
+    cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
 
 
 def _commented(skeleton: str) -> str:

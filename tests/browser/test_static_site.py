@@ -6,6 +6,11 @@ never use the network: every request leaving 127.0.0.1 is aborted and listed in 
 and none may happen at all. A page must show no console or page errors, at least one
 ``<img>`` per stored PNG (cell outputs, and Output widgets inside the shown widget views), one
 snapshot per stored widget view, and the index's links must open.
+
+The site reads like the course: every formula written in a lesson is drawn (an image with a
+size, no raw TeX left on the page); every self-check's answer and every solution starts folded
+and opens with one click; and a link walker, starting at the index, follows every link that
+stays on the site and finds each page and each ``#anchor`` it points at.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import subprocess
 import sys
 import threading
 from dataclasses import dataclass, field
-from urllib.parse import urlparse
+from urllib.parse import urldefrag, urljoin, urlparse
 
 import pytest
 
@@ -179,8 +184,107 @@ def test_the_site_index_links_every_lesson_page_and_each_link_opens(site, site_u
         page.close()
     browser_reports.append(report)
     assert report.blocked == [] and errors == [], "\n".join(errors + report.blocked)
-    assert links == [f"{lesson.stem}.html" for lesson in lesson_paths(LESSONS)]
+    pages = ["reference.html", "glossary.html", "troubleshooting.html", "hub_guide.html"]
+    assert links == [f"{lesson.stem}.html" for lesson in lesson_paths(LESSONS)] + pages
     assert set(statuses.values()) <= {200}, statuses
+
+
+DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.S)
+
+
+def _formulas(path) -> int:
+    """Display formulas ($$...$$) written in a lesson's text: counted here from the notebook."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return sum(len(DISPLAY_MATH.findall("".join(c["source"]))) for c in cells if c["cell_type"] == "markdown")
+
+
+def test_the_link_walker_finds_every_page_and_anchor_the_site_links_to(site, site_url, browser_context, browser_reports):
+    report = PageReport("link walker")
+    todo, seen, broken, checked = [f"{site_url}/index.html"], set(), [], 0
+    page = browser_context.new_page()
+    page.route("**/*", lambda route: route.continue_() if urlparse(route.request.url).hostname in LOCAL_HOSTS
+               else (report.blocked.append(route.request.url), route.abort()))
+    try:
+        while todo:
+            url = todo.pop()
+            if url in seen:
+                continue
+            seen.add(url)
+            response = page.goto(url, wait_until="load")
+            if response is None or response.status != 200:
+                broken.append(f"{url}: HTTP {response and response.status}")
+                continue
+            hrefs = page.eval_on_selector_all("a[href]", "(links) => links.map((a) => a.getAttribute('href'))")
+            for href in hrefs:
+                target = urljoin(url, href)
+                if not target.startswith(site_url):
+                    continue  # off the site (the repository, a venue's article): not followed
+                address, fragment = urldefrag(target)
+                if fragment:
+                    checked += 1
+                    other = browser_context.new_page() if address != url else page
+                    try:
+                        if other is not page:
+                            other.goto(address, wait_until="load")
+                        # As the HTML standard finds a fragment's element: the id as written, then decoded.
+                        if not other.evaluate("(id) => document.getElementById(id) !== null || "
+                                              "document.getElementById(decodeURIComponent(id)) !== null", fragment):
+                            broken.append(f"{url}: {href} (no element with id {fragment!r})")
+                    finally:
+                        if other is not page:
+                            other.close()
+                if address not in seen:
+                    todo.append(address)
+    finally:
+        page.close()
+    report.figures = len(seen)
+    browser_reports.append(report)
+    expected = {f"{site_url}/{lesson.stem}.html" for lesson in lesson_paths(LESSONS)}
+    expected |= {f"{site_url}/{name}" for name in ("index.html", "reference.html", "glossary.html", "troubleshooting.html",
+                                                      "hub_guide.html")}
+    assert report.blocked == [], report.blocked
+    assert broken == [], "broken links on the site:\n" + "\n".join(broken)
+    assert expected <= seen, f"pages the walker never reached: {sorted(expected - seen)}"
+    assert not [s for s in seen if s.endswith((".ipynb", ".md"))], "a link leads to a source file, not a page"
+
+
+@pytest.mark.parametrize("lesson", lesson_paths(), ids=lambda path: path.stem)
+def test_formulas_are_drawn_and_answers_start_folded_and_open_with_a_click(
+    lesson, site, site_url, browser_context, screenshot_dir, browser_reports
+):
+    report = PageReport(f"{lesson.stem}.html (math and folded answers)")
+    page, errors = _open_offline(browser_context, f"{site_url}/{lesson.stem}.html", report)
+    try:
+        math = page.evaluate("() => [...document.querySelectorAll('img.mlab-math')].map((i) => [i.naturalWidth, i.naturalHeight, i.getBoundingClientRect().width])")
+        raw_tex = page.evaluate("() => /\\$\\$|\\\\frac|\\\\text\\{/.test(document.body.innerText)")
+        answers = page.locator("details.mlab-answer")
+        solutions = page.locator("details.mlab-solution")
+        folded = page.evaluate("() => [...document.querySelectorAll('details')].filter((d) => d.open).length")
+        hidden_before = [answers.nth(i).locator(".mlab-answer-text").is_visible() for i in range(answers.count())]
+        hidden_before += [solutions.nth(i).locator(".jp-Cell").first.is_visible() for i in range(solutions.count())]
+        shot = screenshot_dir / f"site-folded-{lesson.stem}.png"
+        if answers.count():
+            answers.first.scroll_into_view_if_needed()
+            page.screenshot(path=str(shot))
+            answers.first.locator("summary").click()
+            shown_after = answers.first.locator(".mlab-answer-text").is_visible()
+            page.screenshot(path=str(screenshot_dir / f"site-opened-{lesson.stem}.png"))
+        else:
+            shown_after = True
+        if math:
+            page.locator("img.mlab-math").first.scroll_into_view_if_needed()
+            page.screenshot(path=str(screenshot_dir / f"site-math-{lesson.stem}.png"))
+    finally:
+        page.close()
+    browser_reports.append(report)
+    where = f"\nscreenshots: {screenshot_dir}"
+    assert errors == [] and report.blocked == [], "\n".join(errors + report.blocked)
+    assert len(math) >= _formulas(lesson), f"formulas drawn: {math}" + where
+    assert all(width > 0 and height > 0 and shown > 0 for width, height, shown in math), f"an empty formula: {math}" + where
+    assert not raw_tex, "raw TeX is left on the page" + where
+    assert folded == 0, "an answer or solution starts open" + where
+    assert not any(hidden_before), "an answer is visible before its summary is clicked" + where
+    assert shown_after, "clicking 'Show the answer' does not show it" + where
 
 
 def test_the_offline_page_check_reports_a_page_s_own_errors_but_not_the_blocked_cdn_loads(tmp_path, browser_context):
