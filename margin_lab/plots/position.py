@@ -37,6 +37,39 @@ def _legend_outside(ax: "Axes") -> None:
     legend(ax, loc="center left", bbox_to_anchor=(1.01, 0.5), borderaxespad=0.0)
 
 
+def _zoom_on_liquidation(ax: "Axes", curve: "EquityCurve") -> None:
+    """An inset magnifying the few hundred quote units where equity meets the maintenance margin
+    and then zero: on the full scale the maintenance line lies on zero and the liquidation and
+    bankruptcy lines on each other. Drawn only when both prices lie inside the price span."""
+    import numpy as np
+    from matplotlib.ticker import MaxNLocator
+
+    low, high = sorted((curve.liquidation_price, curve.bankruptcy_price))
+    if low <= curve.prices[0] or high >= curve.prices[-1] or high <= low:
+        return
+    gap = high - low
+    xs = np.linspace(low - 1.5 * gap, high + 1.5 * gap, 41)
+    equities = np.interp(xs, curve.prices, curve.equities)
+    requirements = np.interp(xs, curve.prices, curve.requirements)
+    # Opposite the liquidation side of the entry, below the equity line: nothing else is drawn there.
+    bounds = [0.6, 0.08, 0.36, 0.36] if curve.side.value == "long" else [0.07, 0.08, 0.35, 0.36]
+    inset = ax.inset_axes(bounds)
+    inset.plot(xs, equities, **line_style("equity"))
+    inset.plot(xs, requirements, **line_style("maintenance"))
+    inset.axhline(0.0, **line_style("zero"))
+    inset.axvline(curve.liquidation_price, **line_style("liquidation"))
+    inset.axvline(curve.bankruptcy_price, **line_style("bankruptcy"))
+    if xs[0] <= curve.mark_price <= xs[-1]:
+        inset.plot([curve.mark_price], [curve.equity], **line_style("mark"))
+    requirement = float(np.max(np.abs(requirements)))
+    inset.set_xlim(xs[0], xs[-1])
+    inset.set_ylim(-2.0 * requirement, 3.0 * requirement)
+    inset.set_title("Zoom near liquidation", fontsize="small", loc="left")
+    inset.tick_params(labelsize="x-small")
+    _thousands(inset, "x", "y")
+    inset.xaxis.set_major_locator(MaxNLocator(nbins=3))
+
+
 def draw_equity_curve(ax: "Axes", curve: "EquityCurve") -> None:
     """Equity and maintenance margin against the mark price, with the entry, the current mark,
     and the liquidation and bankruptcy prices (lesson 1).
@@ -64,6 +97,8 @@ def draw_equity_curve(ax: "Axes", curve: "EquityCurve") -> None:
     ax.plot([curve.mark_price], [curve.equity],
             label=f"Now: equity {number(curve.equity, 0)}", **line_style("mark"))
     ax.set_xlim(curve.prices[0], curve.prices[-1])
+    if curve.liquidation_price is not None and curve.bankruptcy_price is not None:
+        _zoom_on_liquidation(ax, curve)
     side = curve.side.value.capitalize()
     ax.set_title(f"{side} {quantity(curve.size)} {b} at {curve.leverage:g}x: equity vs mark price", loc="left")
     ax.set_xlabel(f"Mark price ({q} per {b})")
