@@ -44,3 +44,15 @@ def test_no_inset_when_no_price_liquidates_the_position():
     assert curve.liquidation_price is None
     _, insets = _inset(curve)
     assert insets == []
+
+
+def test_lesson_00s_allocation_figure_lists_only_drawn_bars_and_labels_the_cushion():
+    from margin_lab.plots import draw_isolated_allocation, isolated_allocation
+
+    ax = Figure().add_subplot()
+    draw_isolated_allocation(ax, isolated_allocation(10_000, 2_000, 10, fee_rate=0.0))  # lesson 00: no fees
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert "Paid: opening fee" not in legend and len(legend) == 4
+    # The cushion, r·Q·P_liq = 0.005 × 18,090.45 ≈ 90 USDT, is under 1 % of the axis: its amount is written.
+    texts = [text.get_text() for text in ax.texts]
+    assert "90" in texts and "1,910" in texts

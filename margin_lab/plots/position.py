@@ -131,10 +131,16 @@ def draw_isolated_allocation(ax: "Axes", allocation: "IsolatedAllocation") -> No
          "cushion"),
     ]
     for row, width, left, label, role in segments:
+        if width <= 0:  # nothing to draw (no fee): no bar, so no legend entry either
+            continue
         bars = ax.barh([row], [width], left=[left], height=0.6, label=label, **fill_style(role))
         if width >= 0.06 * a.balance:
             ax.bar_label(bars, labels=[number(width, 0)], label_type="center",
                          bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.5})
+        elif left + width >= 0.99 * a.balance:
+            # A sliver at the end of its row (the cushion, the fee) is a few pixels wide: its
+            # amount goes just outside the bar so the eye finds it.
+            ax.bar_label(bars, labels=[number(width, 0)], label_type="edge", padding=3)
     ax.set_xlim(0, nice_limits(0, a.balance * 1.02, pad=0)[1])
     ax.invert_yaxis()
     at_risk = f"{number(a.at_risk, 0)} of {number(a.balance, 0)} {q} at risk"
