@@ -56,3 +56,16 @@ def test_lesson_00s_allocation_figure_lists_only_drawn_bars_and_labels_the_cushi
     # The cushion, r·Q·P_liq = 0.005 × 18,090.45 ≈ 90 USDT, is under 1 % of the axis: its amount is written.
     texts = [text.get_text() for text in ax.texts]
     assert "90" in texts and "1,910" in texts
+
+
+def test_lesson_04s_two_actions_on_one_day_do_not_hide_each_other():
+    from margin_lab.plots import draw_managed_position, managed_position
+
+    ax = Figure().add_subplot()
+    draw_managed_position(ax, managed_position("dip", add_margin=1_100, add_margin_day=5, reduce_fraction=0.5,
+                                               reduce_day=5))
+    added = next(line for line in ax.get_lines() if line.get_label().startswith("You added"))
+    cut = next(line for line in ax.get_lines() if line.get_label().startswith("You cut size"))
+    assert tuple(added.get_xydata()[0]) == tuple(cut.get_xydata()[0])  # the same point
+    # The square drawn over the triangle is open and larger, so the triangle shows inside it.
+    assert cut.get_markerfacecolor() == "none" and cut.get_markersize() > added.get_markersize()
