@@ -1,4 +1,4 @@
-"""Every enabled control of the position manager (lesson 04) and the portfolio planner
+"""Every enabled control of the explorers of lessons 00, 01 and 04 and of the portfolio planner
 (lesson 08) moves the figure or the summary; a control that cannot is greyed out and says why.
 
 The test does not know which controls matter: it takes each enabled control in a given state,
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+import margin_lab as ml
 from margin_lab.widgets import portfolio_planner_explorer, position_manager_explorer
 
 
@@ -114,3 +115,19 @@ def test_the_planners_cross_leverage_sliders_are_greyed_out_and_say_why():
     assert not planner.controls["leverage_2"].disabled
     assert "greyed out" not in planner.controls["leverage_2"].tooltip
     assert planner.controls["leverage_1"].disabled and planner.controls["leverage_3"].disabled
+
+
+@pytest.mark.parametrize("make, state", [
+    # lesson 00: the isolated set-up explorer as the lesson calls it, and after its two exercises
+    (lambda: ml.isolated_setup_explorer(balance=10_000, collateral=2_000, leverage=10,
+                                                              fee_rate=0.0), {}),
+    (lambda: ml.isolated_setup_explorer(fee_rate=0.0), {"collateral": 4_000, "leverage": 5}),
+    # lesson 01: the leverage explorer, and the states its text asks for
+    (lambda: ml.leverage_explorer(), {}),
+    (lambda: ml.leverage_explorer(), {"leverage": 20}),
+    (lambda: ml.leverage_explorer(), {"side": "short", "mark_price": 21_000}),
+], ids=["setup-default", "setup-5x", "leverage-default", "leverage-20x", "leverage-short"])
+def test_every_enabled_control_of_lessons_00_and_01_moves_the_figure_or_summary(make, state):
+    explorer = make()
+    explorer.set(**state)
+    _check_state(explorer)
