@@ -81,6 +81,13 @@ def check_cross_liquidation_price(
     ...                                          other_maintenance=55, other_pnl=-1_000)
     >>> feedback.correct, "the wallet alone" in feedback.message
     (False, True)
+
+    Taking the position's own initial margin (2,000 at 10x) off the backing as well:
+
+    >>> feedback = check_cross_liquidation_price(13_120.60, "long", 20_000, 1, 0.005, balance=10_000,
+    ...                                          other_maintenance=55, other_pnl=-1_000, leverage=10)
+    >>> feedback.correct, "own initial margin" in feedback.message
+    (False, True)
     """
     answer = require_number("answer", answer, hint="a price, e.g. 11110.55")
     side = require_choice("side", side, Side)
@@ -128,6 +135,11 @@ def _hint(answer, tolerance, expected, price_with, side, balance, other_maintena
         isolated = price_with(initial_margin(size, entry_price, require_positive("leverage", leverage)))
         candidates.append((isolated, f"That is the isolated price with the initial margin at {leverage:g}x as "
                            "collateral. In cross the leverage setting does not decide the backing: the wallet does."))
+        own = initial_margin(size, entry_price, leverage)
+        candidates.append((price_with(collateral - own) if collateral > own else None,
+                           f"That also takes the position's own initial margin ({number(own)}) off the wallet. In "
+                           "cross that margin never left the wallet balance: M is the wallet less the other "
+                           "positions' maintenance, plus their P&L, and nothing for this position itself."))
     found = matching_hints(answer, expected, tolerance, candidates)
     # Two slips can land on nearly the same number (forgetting 55 of maintenance vs the bankruptcy
     # price); name both rather than guess.

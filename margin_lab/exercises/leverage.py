@@ -65,7 +65,14 @@ def _check(convention: str, answer_percent: float, side: str | Side, size: float
         from_collateral = 100 * (margin_level(collateral, requirement) if convention == _LEVEL
                                  else margin_ratio(collateral, requirement))
         over_collateral = 100 * equity / collateral
-        if close_to(answer, from_collateral, max(0.05, 0.005 * abs(from_collateral))):
+        at_entry_requirement = maintenance_margin(size, entry_price, rate)
+        at_entry = 100 * (margin_level(equity, at_entry_requirement) if convention == _LEVEL
+                          else margin_ratio(equity, at_entry_requirement))
+        if mark_price != entry_price and close_to(answer, at_entry, max(0.05, 0.005 * abs(at_entry))):
+            hint = (f"That charges the maintenance margin at the entry price ({at_entry_requirement:,.2f}); it is "
+                    f"charged on the value at the mark, {100 * rate:g} % × {size:g} × {mark_price:,.2f} = "
+                    f"{requirement:,.2f}.")
+        elif close_to(answer, from_collateral, max(0.05, 0.005 * abs(from_collateral))):
             hint = "That uses the collateral in place of the equity: add the unrealised P&L at the mark first."
         elif convention == _LEVEL and close_to(answer, over_collateral, max(0.05, 0.005 * abs(over_collateral))):
             hint = ("That divides the equity by the collateral (Kraken spot's margin level uses the initial, "
@@ -124,6 +131,11 @@ def check_margin_level(
     True
     >>> check_margin_level(32, "short", 2, 3_000, 3_200, 600, 0.01)  # doctest: +ELLIPSIS
     Not quite: the margin level ... is 312.50 %; you entered 32 %, 280.50 % too low. That is the margin ratio ...
+
+    Charging the maintenance margin at the entry price (1 % × 2 × 3,000 = 60) gives 333.33 %:
+
+    >>> check_margin_level(333.33, "short", 2, 3_000, 3_200, 600, 0.01)  # doctest: +ELLIPSIS
+    Not quite: ... That charges the maintenance margin at the entry price (60.00); it is charged on the value ...
     """
     return _check(_LEVEL, answer_percent, side, size, entry_price, mark_price, collateral, maintenance_rate,
                   tolerance, explanation)

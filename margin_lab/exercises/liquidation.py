@@ -132,6 +132,12 @@ def check_tiered_liquidation_price(
     >>> print(check_tiered_liquidation_price(13_796.30, "long", 20_000, 30, 200_000, brackets).message)
     ... # doctest: +ELLIPSIS
     Not quite: ...; you entered 13,796.3, 151.07 too low. That keeps the entry tier (10 %, amount 27,500) ...
+
+    The right tier (5 %) without its amount, (20,000 − 200,000/30) / (1 − 0.05):
+
+    >>> print(check_tiered_liquidation_price(14_035.09, "long", 20_000, 30, 200_000, brackets).message)
+    ... # doctest: +ELLIPSIS
+    Not quite: ... That uses tier 2's rate, 5 %, without its maintenance amount (2,500): ...
     """
     answer = require_number("answer", answer, hint="a price, e.g. 13947.37")
     side = require_choice("side", side, Side)
@@ -148,6 +154,8 @@ def check_tiered_liquidation_price(
     kept = liquidation_price(side, entry_price, size, collateral, entry.rate, entry.amount, fee_rate, basis)
     moved = schedule.tier(size * kept) if kept is not None else entry
     no_amount = liquidation_price(side, entry_price, size, collateral, entry.rate, 0.0, fee_rate, basis)
+    final = schedule.tier(size * expected)
+    final_no_amount = liquidation_price(side, entry_price, size, collateral, final.rate, 0.0, fee_rate, basis)
     hint = first_hint(answer, expected, tolerance, [
         (bankruptcy_price(side, entry_price, size, collateral),
          "That is the bankruptcy price, where equity reaches zero; liquidation comes earlier."),
@@ -157,6 +165,10 @@ def check_tiered_liquidation_price(
                "liquidation."),
         (no_amount, f"That uses the entry tier's rate, {100 * entry.rate:.4g} %, without its maintenance amount "
                     f"({entry.amount:,.0f}), which the formula adds to the collateral."),
+        (final_no_amount if final.amount else None,
+         f"That uses tier {tiers.index(final) + 1}'s rate, {100 * final.rate:.4g} %, without its maintenance amount "
+         f"({final.amount:,.0f}): a tier's amount goes with its rate, added to the collateral "
+         f"((M + amount) / Q)."),
     ])
     correct = abs(answer - expected) <= tolerance * (1 + 1e-12)
     return check_number(answer, expected, tolerance=tolerance, what=what,

@@ -136,6 +136,12 @@ def check_liquidation_price(
     >>> feedback = check_liquidation_price(19_600, "long", 20_000, 1, 400, 0.005, basis="entry")
     >>> feedback.correct, "That is the bankruptcy price" in feedback.message
     (False, True)
+
+    A short of 2 ETH at 3,000 with 600 collateral and 1 %: (3,000 + 300) / (1 + 0.01) = 3,267.33;
+    dividing by (1 − 0.01) instead gives 3,333.33:
+
+    >>> check_liquidation_price(3_333.33, "short", 3_000, 2, 600, 0.01)  # doctest: +ELLIPSIS
+    Not quite: ... That divides by (1 − r): check the sign of r. ...
     """
     answer = require_number("answer", answer, hint="a price, e.g. 18090.45")
     side = require_choice("side", side, Side)
@@ -161,8 +167,20 @@ def check_liquidation_price(
         other = Basis.ENTRY if basis is Basis.MARK else Basis.MARK
         other_basis = liquidation_price(side, entry_price, size, collateral, maintenance_rate, maintenance_amount,
                                         fee_rate, other)
+        # The slip of writing (1 + r) for a long or (1 − r) for a short: the same numerator over
+        # the denominator with the other sign (mark basis, where the rate sits in the denominator).
+        sign = 1 if side is Side.LONG else -1
+        rates = maintenance_rate + fee_rate
+        flipped = expected * (1 - sign * rates) / (1 + sign * rates) if basis is Basis.MARK else None
         if close_to(answer, mirrored, tolerance):
             hint = f"That is where a {side.opposite.value} would be liquidated: check the direction."
+        elif close_to(answer, flipped, tolerance) and not close_to(flipped, expected, tolerance):
+            right, wrong = ("1 − r", "1 + r") if side is Side.LONG else ("1 + r", "1 − r")
+            sign_text = "−" if side is Side.LONG else "+"
+            hint = (
+                f"That divides by ({wrong}): check the sign of r. For a {side.value}, P·({right}) = "
+                f"EP {sign_text} M/Q, so the formula divides by ({right})."
+            )
         elif close_to(answer, other_basis, tolerance) and not close_to(other_basis, expected, tolerance):
             hint = (
                 f"That charges maintenance on the {other.value} value; this position's venue charges it on the "
@@ -190,14 +208,23 @@ def check_initial_margin(
     True
     >>> check_initial_margin(20_000, size=1, entry_price=20_000, leverage=50)  # doctest: +ELLIPSIS
     Not quite: ... That is the position's whole value: the initial margin is that value divided by the leverage.
+
+    Forgetting the size (0.5 BTC at 30,000 with 5x: 30,000 / 5 = 6,000 is one BTC's margin):
+
+    >>> check_initial_margin(6_000, size=0.5, entry_price=30_000, leverage=5)  # doctest: +ELLIPSIS
+    Not quite: ... That is the margin for 1 unit (price / leverage): multiply by the size, 0.5, ...
     """
     answer = require_number("answer", answer, hint="an amount, e.g. 400")
     expected = initial_margin(size, entry_price, leverage)
     value = size * entry_price
     tolerance = tolerance_or(tolerance, max(0.01, 0.001 * expected))
     hint = ""
+    per_unit = entry_price / leverage
     if close_to(answer, value, tolerance):
         hint = "That is the position's whole value: the initial margin is that value divided by the leverage."
+    elif size != 1 and close_to(answer, per_unit, tolerance) and not close_to(per_unit, expected, tolerance):
+        hint = (f"That is the margin for 1 unit (price / leverage): multiply by the size, {quantity(size)}, "
+                "since the position's value is size × price.")
     elif close_to(answer, value * leverage, tolerance * leverage):
         hint = "That multiplies by the leverage: the initial margin divides the position's value by it."
     statement = (

@@ -79,7 +79,10 @@ def draw_managed_position(ax: "Axes", m: "ManagedPosition") -> None:
         if level is None:
             continue
         what = f"added {number(did, 0)}" if marker == "^" else f"cut size {percent(did, 0)}"
-        ax.plot([day], [level], label=f"You {what} on day {day}", **_marker("mark", marker))
+        style = _marker("mark", marker)
+        if marker == "s":  # an open, larger square: both actions on one day stay visible, one inside the other
+            style.update(markerfacecolor="none", markersize=12, markeredgewidth=1.8)
+        ax.plot([day], [level], label=f"You {what} on day {day}", **style)
     end, kind = m.end_day, m.outcome
     if kind == "liquidated":
         ax.plot([end], [m.closes[end]], label=f"Liquidated on day {end}", **line_style("event"))

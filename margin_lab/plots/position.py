@@ -24,6 +24,39 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["draw_equity_curve", "draw_isolated_allocation", "draw_liquidation_path"]
 
 
+def _zoom_on_liquidation(ax: "Axes", curve: "EquityCurve") -> None:
+    """An inset magnifying the few hundred quote units where equity meets the maintenance margin
+    and then zero: on the full scale the maintenance line lies on zero and the liquidation and
+    bankruptcy lines on each other. Drawn only when both prices lie inside the price span."""
+    import numpy as np
+    from matplotlib.ticker import MaxNLocator
+
+    low, high = sorted((curve.liquidation_price, curve.bankruptcy_price))
+    if low <= curve.prices[0] or high >= curve.prices[-1] or high <= low:
+        return
+    gap = high - low
+    xs = np.linspace(low - 1.5 * gap, high + 1.5 * gap, 41)
+    equities = np.interp(xs, curve.prices, curve.equities)
+    requirements = np.interp(xs, curve.prices, curve.requirements)
+    # Opposite the liquidation side of the entry, below the equity line: nothing else is drawn there.
+    bounds = [0.6, 0.08, 0.36, 0.36] if curve.side.value == "long" else [0.07, 0.08, 0.35, 0.36]
+    inset = ax.inset_axes(bounds)
+    inset.plot(xs, equities, **line_style("equity"))
+    inset.plot(xs, requirements, **line_style("maintenance"))
+    inset.axhline(0.0, **line_style("zero"))
+    inset.axvline(curve.liquidation_price, **line_style("liquidation"))
+    inset.axvline(curve.bankruptcy_price, **line_style("bankruptcy"))
+    if xs[0] <= curve.mark_price <= xs[-1]:
+        inset.plot([curve.mark_price], [curve.equity], **line_style("mark"))
+    requirement = float(np.max(np.abs(requirements)))
+    inset.set_xlim(xs[0], xs[-1])
+    inset.set_ylim(-2.0 * requirement, 3.0 * requirement)
+    inset.set_title("Zoom near liquidation", fontsize="small", loc="left")
+    inset.tick_params(labelsize="x-small")
+    thousands(inset, "x", "y")
+    inset.xaxis.set_major_locator(MaxNLocator(nbins=3))
+
+
 def draw_equity_curve(ax: "Axes", curve: "EquityCurve") -> None:
     """Equity and maintenance margin against the mark price, with the entry, the current mark,
     and the liquidation and bankruptcy prices (lesson 1).
@@ -52,6 +85,8 @@ def draw_equity_curve(ax: "Axes", curve: "EquityCurve") -> None:
     ax.plot([curve.mark_price], [curve.equity],
             label=f"Now: equity {number(curve.equity, 0)}", **line_style("mark"))
     ax.set_xlim(curve.prices[0], curve.prices[-1])
+    if curve.liquidation_price is not None and curve.bankruptcy_price is not None:
+        _zoom_on_liquidation(ax, curve)
     side = curve.side.value.capitalize()
     ax.set_title(f"{side} {quantity(curve.size)} {b} at {curve.leverage:g}x: equity vs mark price", loc="left")
     ax.set_xlabel(f"Mark price ({q} per {b})")
@@ -85,10 +120,16 @@ def draw_isolated_allocation(ax: "Axes", allocation: "IsolatedAllocation") -> No
          "cushion"),
     ]
     for row, width, left, label, role in segments:
+        if width <= 0:  # nothing to draw (no fee): no bar, so no legend entry either
+            continue
         bars = ax.barh([row], [width], left=[left], height=0.6, label=label, **fill_style(role))
         if width >= 0.06 * a.balance:
             ax.bar_label(bars, labels=[number(width, 0)], label_type="center",
                          bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.5})
+        elif left + width >= 0.99 * a.balance:
+            # A sliver at the end of its row (the cushion, the fee) is a few pixels wide: its
+            # amount goes just outside the bar so the eye finds it.
+            ax.bar_label(bars, labels=[number(width, 0)], label_type="edge", padding=3)
     ax.set_xlim(0, nice_limits(0, a.balance * 1.02, pad=0)[1])
     ax.invert_yaxis()
     at_risk = f"{number(a.at_risk, 0)} of {number(a.balance, 0)} {q} at risk"

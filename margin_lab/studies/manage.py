@@ -185,10 +185,13 @@ class ManagedPosition:
         if self.stop_loss is not None and self.start_liquidation_price is not None:
             below = (self.stop_loss <= self.start_liquidation_price if self.side is Side.LONG
                      else self.stop_loss >= self.start_liquidation_price)
-            if below:
+            if below and self.outcome != "stopped":
                 where = "below" if self.side is Side.LONG else "above"
                 lines.append(f"Your stop-loss at {price(self.stop_loss)} is {where} the liquidation price at the "
                              "start: while it stays there the liquidation comes first and the stop never fires.")
+            elif below:
+                lines.append(f"Your stop-loss at {price(self.stop_loss)} could fire only once your actions had moved "
+                             "the liquidation price past it.")
         return lines
 
     def _watch(self) -> str:
@@ -197,10 +200,18 @@ class ManagedPosition:
         text = f"Lowest margin level at a daily close {percent(lowest, 0)} (day {day})"
         warned, gone = self.warning_day, self.liquidation_day
         if warned is not None:
+            closed_at = self.levels[warned]
+            if closed_at is not None and closed_at >= self.warning_level:
+                # The call came from the day's low (or high), not its close: say so, or "lowest 300 %"
+                # and "margin call" read as a contradiction.
+                extreme = "low" if self.side is Side.LONG else "high"
+                return text + (f"; margin call on day {warned}: the day's {extreme} took the level below "
+                               f"{percent(self.warning_level, 0)}, though it closed at {percent(closed_at, 0)}.")
             return text + f"; margin call (below {percent(self.warning_level, 0)}) on day {warned}."
         if gone is not None:
-            return text + (f"; no margin call before the liquidation: the price went from above "
-                           f"{percent(self.warning_level, 0)} to below 100 % in one step.")
+            return text + (f"; no margin call before the liquidation: checked once a day, the level went from "
+                           f"above {percent(self.warning_level, 0)} at one close to below 100 % at the next "
+                           "(a venue watching continuously warns in between).")
         return text + f"; no margin call (the warning comes below {percent(self.warning_level, 0)})."
 
     def _ending(self) -> str:

@@ -47,6 +47,21 @@ class _Memo:
         return value
 
 
+def _leverage_tip(size: float) -> str:
+    return f"Isolated: collateral = {size:g} × entry / leverage, the most this leg can lose"
+
+
+def _sync_cross_leverage(controls: dict[str, Any], changed: set[str], *, tips: dict[str, str]) -> None:
+    """A cross leg's leverage changes nothing here (the shared pool decides its liquidation, and
+    every slider value can open it): its slider is greyed out, the tooltip saying why."""
+    for name, tip in tips.items():
+        cross = controls["mode_" + name.removeprefix("leverage_")].value == "cross"
+        controls[name].disabled = cross
+        controls[name].tooltip = (f"{tip} (greyed out: this leg is cross, so the shared wallet backs it and "
+                                  "its leverage changes nothing here; switch it to isolated to use it)"
+                                  if cross else tip)
+
+
 def _planned(*, plan: Portfolio, budget: float, memo: _Memo, scenario: str, **settings: Any) -> StressTest:
     modes = {leg.symbol: settings[f"mode_{i}"] for i, leg in enumerate(plan.legs, 1)}
     leverages = {leg.symbol: settings[f"leverage_{i}"] for i, leg in enumerate(plan.legs, 1)}
@@ -79,7 +94,8 @@ def portfolio_planner_explorer(
 
     Controls: ``mode_1``, ``leverage_1``, ... per leg and ``scenario``. An isolated leg's
     collateral is its initial margin, size × entry / leverage: a higher leverage puts less money
-    behind it. A cross leg's leverage only gates opening; its loss is decided by the pool.
+    behind it. A cross leg's loss is decided by the pool, not its leverage: its leverage slider
+    is greyed out (its tooltip says why) until the leg is switched to isolated.
     Figure: :func:`margin_lab.plots.draw_stress_test` (two rows).
 
     Examples
@@ -112,10 +128,11 @@ def portfolio_planner_explorer(
                                        tooltip=f"Margin mode of the {name} leg", tooltips=_MODE_TIPS)
         controls[f"leverage_{i}"] = slider(
             f"{name}: leverage (x)", value=leg.leverage, min=1, max=max_leverage, step=1,
-            tooltip=f"Isolated: collateral = {leg.size:g} × entry / leverage, the most this leg can lose. "
-                    "Cross: only gates opening; the shared pool decides the liquidation",
+            tooltip=_leverage_tip(leg.size),
         )
     controls["scenario"] = dropdown("Scenario shown", [(n.capitalize(), n) for n in STRESS_DAYS], value=scenario,
                                     tooltip="The scenario drawn day by day below the bars (the bars show all four)")
+    tips = {f"leverage_{i}": _leverage_tip(leg.size) for i, leg in enumerate(plan.legs, 1)}
     compute = partial(_planned, plan=plan, budget=budget, memo=_Memo())
-    return Explorer("Portfolio planner", controls, compute, draw_stress_test, nrows=2)
+    return Explorer("Portfolio planner", controls, compute, draw_stress_test, nrows=2,
+                    sync=partial(_sync_cross_leverage, tips=tips))

@@ -31,10 +31,25 @@ _PATHS = [
 ]
 
 
-def _sync_seed(controls: dict[str, Any], changed: set[str]) -> None:
-    """The seed only means something for the random path: greyed out otherwise. (An action's day
-    stays active while its amount is 0, so a learner can pick the day first.)"""
-    controls["seed"].disabled = controls["path"].value != "random"
+_SEED_TIP = "Which random path: the same seed always gives the same path"
+_ADD_DAY_TIP = "The day (at its close) you move extra collateral into the position"
+_REDUCE_DAY_TIP = "The day (at its close) you close part of the position"
+
+
+def _sync_idle(controls: dict[str, Any], changed: set[str]) -> None:
+    """Grey out a control that cannot change anything now, and say why in its tooltip: the seed
+    unless the path is random, an action's day while that action's amount is 0."""
+    idle = {
+        "seed": (controls["path"].value != "random", _SEED_TIP,
+                 "only the random path uses a seed: choose 'Random path' to use it"),
+        "add_margin_day": (controls["add_margin"].value == 0, _ADD_DAY_TIP,
+                           "nothing is added while the margin to add is 0: set an amount first"),
+        "reduce_day": (controls["reduce_fraction"].value == 0, _REDUCE_DAY_TIP,
+                       "nothing is closed while the share to close is 0 %: set a share first"),
+    }
+    for name, (off, tip, why) in idle.items():
+        controls[name].disabled = off
+        controls[name].tooltip = f"{tip} (greyed out: {why})" if off else tip
 
 
 def _path_label(depth: float) -> list[tuple[str, str]]:
@@ -70,8 +85,8 @@ def position_manager_explorer(
     the random path only), ``leverage`` (2 to ``max_leverage``), ``add_margin_day`` and
     ``add_margin`` (0 = no action), ``reduce_day`` and ``reduce_fraction`` (0 = none, 100 % =
     close), ``stop_loss`` (a price; 0 = none), ``funding_rate`` (per 8 hours, −0.1 % to 0.1 %).
-    The seed is greyed out unless the path is random; an action's day does nothing while its
-    amount is 0.
+    A control that cannot change anything is greyed out, its tooltip saying why: the seed
+    unless the path is random, an action's day while its amount is 0.
     The arguments of the same names are the starting values; the others (the side, the
     position, the wallet, the maintenance rate, the path's length and the dip's depth) stay
     fixed. Adding more margin than the wallet holds, or a stop on the wrong side of the entry,
@@ -103,16 +118,16 @@ def position_manager_explorer(
         "path": dropdown("Price path", _path_label(depth), value=path,
                          tooltip="The daily price path the position lives through (stylised, not market data)"),
         "seed": slider("Seed (random path)", value=seed, min=0, max=99, step=1, integer=True,
-                       tooltip="Which random path: the same seed always gives the same path"),
+                       tooltip=_SEED_TIP),
         "leverage": slider("Leverage (x)", value=leverage, min=2, max=require_positive("max_leverage", max_leverage),
                            step=1, tooltip=f"Position value / collateral at opening: at 10x, "
                                            f"{entry_price * size / 10:,.0f} {quote} backs the position"),
         "add_margin_day": slider("Add margin on day", value=add_margin_day, min=1, max=days, step=1, integer=True,
-                                 tooltip="The day (at its close) you move extra collateral into the position"),
+                                 tooltip=_ADD_DAY_TIP),
         "add_margin": slider(f"Margin to add ({quote})", value=add_margin, min=0, max=balance, step=money,
                              tooltip=f"Extra collateral from the wallet, {quote}; 0 = do nothing"),
         "reduce_day": slider("Reduce on day", value=reduce_day, min=1, max=days, step=1, integer=True,
-                             tooltip="The day (at its close) you close part of the position"),
+                             tooltip=_REDUCE_DAY_TIP),
         "reduce_fraction": slider("Share to close", value=reduce_fraction, min=0, max=1, step=0.05,
                                   readout_format=".0%",
                                   tooltip="Share of the size closed at that day's close; 0 = none, 100 % = close it"),
@@ -127,4 +142,4 @@ def position_manager_explorer(
     }
     compute = partial(managed_position, side=side, entry_price=entry_price, size=size, balance=balance,
                       maintenance_rate=maintenance_rate, days=days, depth=depth, base=base, quote=quote)
-    return Explorer("Position manager", controls, compute, draw_managed_position, sync=_sync_seed)
+    return Explorer("Position manager", controls, compute, draw_managed_position, sync=_sync_idle)
