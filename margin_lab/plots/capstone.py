@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._format import number
-from ._style import PALETTE, add_bars, fill_style, fixed_ticks, label_bars, line_style, nice_limits
-from .position import _legend_outside, _thousands
+from ._style import (PALETTE, add_bars, fill_style, fixed_ticks, label_bars, legend_outside, line_style, nice_limits,
+                     thousands)
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -51,7 +51,7 @@ def draw_stress_scenarios(ax: "Axes", scenarios: "ScenarioSet", asset: str | Non
     ax.set_title(f"Four stress scenarios for {asset} (stylised, daily closes)", loc="left")
     ax.set_xlabel("Time (days)")
     ax.set_ylabel("Price (% of the start)")
-    _legend_outside(ax)
+    legend_outside(ax)
 
 
 def draw_stress_test(axes: Any, test: "StressTest") -> None:
@@ -103,8 +103,8 @@ def _draw_losses(ax: "Axes", test: "StressTest") -> None:
                  f"{len(names)}", loc="left")
     ax.set_xlabel("Scenario")
     ax.set_ylabel(f"Loss at the worst close ({q})")
-    _thousands(ax, "y")
-    _legend_outside(ax)
+    thousands(ax, "y")
+    legend_outside(ax)
 
 
 def _draw_equity(ax: "Axes", test: "StressTest") -> None:
@@ -128,5 +128,5 @@ def _draw_equity(ax: "Axes", test: "StressTest") -> None:
                  loc="left")
     ax.set_xlabel("Time (days)")
     ax.set_ylabel(f"Equity ({q})")
-    _thousands(ax, "y")
-    _legend_outside(ax)
+    thousands(ax, "y")
+    legend_outside(ax)

@@ -14,9 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import MarginMode
 from ._format import number, price
-from ._legends import legend
-from ._style import fixed_ticks, line_style, round_up, show
-from .position import _thousands
+from ._style import fixed_ticks, legend_outside, line_style, round_up, show, thousands
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -41,7 +39,7 @@ def _panel(ax: "Axes", track: "ModeTrack", quote: str) -> None:
     ax.set_title(f"{name}: {verb} {number(abs(track.loss), 0)} {quote}", loc="left")
     ax.set_xlabel("Time (days)")
     ax.set_xlim(track.times[0], track.times[-1])
-    legend(ax, loc="best", fontsize=7.5)
+    ax.legend(loc="best", fontsize=7.5)
 
 
 def draw_cross_vs_isolated(axes: Any, result: "CrossVsIsolated") -> None:
@@ -70,7 +68,7 @@ def draw_cross_vs_isolated(axes: Any, result: "CrossVsIsolated") -> None:
     low = min(values)
     left.set_ylim(-round_up(-low * 1.04) if low < -0.08 * top else -0.08 * top, top)
     left.set_ylabel(f"Account equity ({result.quote})")
-    _thousands(left, "y")
+    thousands(left, "y")
     left.figure.suptitle(f"{result.scenario.capitalize()}: {result.label} at {result.leverage:g}x, "
                          f"{number(result.margin, 0)} {result.quote} margin each", fontsize=10)
 
@@ -104,5 +102,5 @@ def draw_leverage_settings(ax: "Axes", result: "LeverageSettings") -> None:
                  f"({number(r.balance, 0)} {q} wallet)", loc="left")
     ax.set_xlabel("Leverage setting (log scale)")
     ax.set_ylabel(f"Liquidation price ({q} per {r.base})")
-    _thousands(ax, "y")
-    legend(ax, loc="center left", bbox_to_anchor=(1.01, 0.5), borderaxespad=0.0)
+    thousands(ax, "y")
+    legend_outside(ax)

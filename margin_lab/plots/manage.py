@@ -11,8 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._format import number, percent, price
-from ._style import PALETTE, line_style
-from .position import _legend_outside
+from ._style import PALETTE, legend_outside, line_style
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -92,7 +91,7 @@ def draw_managed_position(ax: "Axes", m: "ManagedPosition") -> None:
     ax.set_ylabel(f"Price ({q} per {b})")
     ax.yaxis.set_major_locator(MaxNLocator(nbins=6))
     ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
-    _legend_outside(ax)
+    legend_outside(ax)
 
 
 def draw_margin_level(ax: "Axes", m: "ManagedPosition") -> None:
@@ -133,4 +132,4 @@ def draw_margin_level(ax: "Axes", m: "ManagedPosition") -> None:
     ax.set_title(f"Margin level of the {m.side.value} {m.leverage:g}x on the {m.path} path", loc="left")
     ax.set_xlabel("Time (days)")
     ax.set_ylabel("Margin level (%, log scale)")
-    _legend_outside(ax)
+    legend_outside(ax)

@@ -13,8 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._format import number, percent, price, quantity
-from ._legends import legend
-from ._style import PALETTE, line_style
+from ._style import PALETTE, legend_outside, line_style, thousands
 from .mark_price_data import _duration
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -43,17 +42,6 @@ _POSITIONS = (
     (PALETTE["vermillion"], (0, (5, 1, 1, 1)), "^"),
     (PALETTE["black"], (0, (1, 1)), "v"),
 )
-
-
-def _legend_outside(ax: "Axes") -> None:
-    legend(ax, loc="center left", bbox_to_anchor=(1.01, 0.5), borderaxespad=0.0)
-
-
-def _thousands(axis: Any) -> None:
-    from matplotlib.ticker import MaxNLocator, StrMethodFormatter
-
-    axis.set_major_locator(MaxNLocator(nbins=5))
-    axis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
 
 
 def draw_mark_vs_last(ax: "Axes", hour: "MarkVsLast") -> None:
@@ -85,8 +73,8 @@ def draw_mark_vs_last(ax: "Axes", hour: "MarkVsLast") -> None:
     ax.set_xlabel("Time (minutes)")
     ax.set_ylabel(f"Price ({q} per {b})")
     ax.set_xlim(h.times[0], h.times[-1])
-    _thousands(ax.yaxis)
-    _legend_outside(ax)
+    thousands(ax, "y")
+    legend_outside(ax)
 
 
 def draw_cost_drift(ax: "Axes", drift: "CostDrift") -> None:
@@ -119,8 +107,8 @@ def draw_cost_drift(ax: "Axes", drift: "CostDrift") -> None:
     ax.set_xlabel("Time (days)")
     ax.set_ylabel(f"Liquidation price ({q} per {b})")
     ax.set_xlim(start, end if end > start else start + 1)
-    _thousands(ax.yaxis)
-    _legend_outside(ax)
+    thousands(ax, "y")
+    legend_outside(ax)
 
 
 def draw_tier_ladder(ax: "Axes", ladder: "TierLadder") -> None:
@@ -165,4 +153,4 @@ def draw_tier_ladder(ax: "Axes", ladder: "TierLadder") -> None:
     ax.set_title("Maintenance tiers: a bigger position pays a higher rate", loc="left")
     ax.set_xlabel(f"Position notional ({q}, log scale)")
     ax.set_ylabel("Maintenance rate (%)")
-    _legend_outside(ax)
+    legend_outside(ax)

@@ -12,8 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ._format import number, percent, price, quantity
-from ._legends import legend
-from ._style import fill_style, line_style, nice_limits
+from ._style import fill_style, legend_outside, line_style, nice_limits, thousands
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -22,19 +21,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from .position_data import EquityCurve, IsolatedAllocation
 
 __all__ = ["draw_equity_curve", "draw_isolated_allocation", "draw_liquidation_path"]
-
-
-def _thousands(ax: "Axes", *axes: str) -> None:
-    from matplotlib.ticker import MaxNLocator, StrMethodFormatter
-
-    for name in axes:
-        axis = getattr(ax, f"{name}axis")
-        axis.set_major_locator(MaxNLocator(nbins=5))
-        axis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
-
-
-def _legend_outside(ax: "Axes") -> None:
-    legend(ax, loc="center left", bbox_to_anchor=(1.01, 0.5), borderaxespad=0.0)
 
 
 def draw_equity_curve(ax: "Axes", curve: "EquityCurve") -> None:
@@ -68,8 +54,8 @@ def draw_equity_curve(ax: "Axes", curve: "EquityCurve") -> None:
     ax.set_title(f"{side} {quantity(curve.size)} {b} at {curve.leverage:g}x: equity vs mark price", loc="left")
     ax.set_xlabel(f"Mark price ({q} per {b})")
     ax.set_ylabel(f"Amount ({q})")
-    _thousands(ax, "x", "y")
-    _legend_outside(ax)
+    thousands(ax, "x", "y")
+    legend_outside(ax)
 
 
 def draw_isolated_allocation(ax: "Axes", allocation: "IsolatedAllocation") -> None:
@@ -107,8 +93,8 @@ def draw_isolated_allocation(ax: "Axes", allocation: "IsolatedAllocation") -> No
     ax.set_xlabel(f"Amount ({q})")
     ax.set_ylabel("Where the money sits")
     ax.grid(axis="y", visible=False)
-    _thousands(ax, "x")
-    _legend_outside(ax)
+    thousands(ax, "x")
+    legend_outside(ax)
 
 
 def draw_liquidation_path(ax: "Axes", path: "LiquidationPath") -> None:
@@ -150,5 +136,5 @@ def draw_liquidation_path(ax: "Axes", path: "LiquidationPath") -> None:
     ax.set_xlabel("Time (days)")
     ax.set_ylabel(f"Mark price ({q} per {b})")
     ax.set_xlim(p.times[0], p.times[-1])
-    _thousands(ax, "y")
-    _legend_outside(ax)
+    thousands(ax, "y")
+    legend_outside(ax)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ._format import number, percent, price, quantity
-from ._legends import legend
 from ._style import add_bars, fill_style, fixed_ticks, label_bars, line_style, round_up
 from .venues_data import venue_label
 
@@ -73,4 +72,4 @@ def draw_venue_comparison(ax: "Axes", comparison: "VenueComparison") -> None:
                  f"how far each venue lets the price {move}", loc="left")
     ax.set_xlabel(f"Price {move} from the entry before liquidation (%)")
     ax.set_ylabel("Venue preset")
-    legend(ax, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, borderaxespad=0.0)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, borderaxespad=0.0)

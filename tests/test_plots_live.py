@@ -1,4 +1,5 @@
-"""The frame cache draws the same picture as matplotlib's full draw, and reuses only equal frames."""
+"""An explorer's long-lived figure draws what a fresh figure draws; the drawing helpers draw what
+matplotlib's own ``ax.bar`` and ``ax.bar_label`` draw; the PNG writer keeps every pixel."""
 
 from __future__ import annotations
 
@@ -7,20 +8,20 @@ import io
 import numpy as np
 import pytest
 
-from margin_lab.plots._frames import FrameCache
+from margin_lab.plots._live import LiveFigure, quick_png
 from margin_lab.plots._style import house_style, line_style, new_figure, nice_limits
 
 
-def _figure(height: float, *, ylim=(0, 10), title="Price"):
-    fig, (left, right) = new_figure(ncols=2)
-    fig.set_layout_engine("none")
-    for ax in (left, right):
+def _draw_panels(axes, height: float) -> None:
+    for i, ax in enumerate(axes):
         ax.plot([0, 1, 2], [1, height, 2], label=f"Price {height}", **line_style("price"))
         ax.axhline(height / 2, label="Liquidation", **line_style("liquidation"))
-        ax.set(xlim=(0, 2), ylim=ylim, title=f"{title} {height}", xlabel="Time (days)", ylabel="Price (USDT)")
-        ax.legend(loc="upper left")
-    fig.suptitle(f"Two panels at {height}")
-    return fig
+        ax.set(xlim=(0, 2), ylim=nice_limits(0, 2 * height), title=f"Panel {i} at {height}",
+               xlabel="Time (days)", ylabel="Price (USDT)")
+        if i == 0:
+            ax.set_yscale("log")  # the next render must start from a clean axes again
+            ax.text(1, height, f"Mark {height:,.2f}")
+        ax.legend(loc="best")
 
 
 def _pixels(png: bytes) -> np.ndarray:
@@ -35,48 +36,42 @@ def _full_draw(fig) -> np.ndarray:
     return _pixels(buffer.getvalue())
 
 
-@pytest.mark.parametrize("height", [3.0, 7.5])
-def test_a_cached_frame_gives_the_picture_a_full_draw_gives(height):
-    cache = FrameCache()
+def _fresh_draw(heights_drawn: float, positions) -> np.ndarray:
+    """What a brand-new figure with the same axes positions draws."""
     with house_style():
-        cache.png(_figure(1.0))  # draws and keeps the frame
-        reused = _pixels(cache.png(_figure(height)))
-        expected = _full_draw(_figure(height))
-    assert cache.hits == 1 and cache.misses == 1
-    assert reused.shape == expected.shape
-    differing = np.any(reused != expected, axis=2).mean()
-    # Only where a data line crosses a spine may the two differ (the spine is in the frame).
-    assert differing < 0.002, f"{differing:.4%} of pixels differ"
+        fig, axes = new_figure(ncols=2)
+        fig.set_layout_engine("none")
+        for ax, bounds in zip(fig.axes, positions):
+            ax.set_position(bounds)
+        _draw_panels(axes, heights_drawn)
+        return _full_draw(fig)
 
 
-def test_a_changed_frame_is_drawn_again_not_reused():
-    cache = FrameCache()
-    with house_style():
-        first = _pixels(cache.png(_figure(3.0)))
-        other = _pixels(cache.png(_figure(3.0, ylim=(0, 20))))
-        expected = _full_draw(_figure(3.0, ylim=(0, 20)))
-    assert (cache.hits, cache.misses) == (0, 2)
-    assert np.any(first != other)
-    assert np.any(other != expected, axis=2).mean() < 0.002
+def test_a_live_figure_redrawn_in_place_gives_the_picture_a_fresh_figure_gives():
+    live = LiveFigure(ncols=2)
+    first = live.render(_draw_panels, 3.0)
+    second = live.render(_draw_panels, 7.5)
+    third = live.render(_draw_panels, 3.0)
+    assert second.positions == first.positions  # laid out once, then kept
+    assert len(live.figure.axes) == 2 and [len(ax.lines) for ax in live.figure.axes] == [2, 2]
+    assert [len(ax.texts) for ax in live.figure.axes] == [1, 0]  # nothing left over from the last render
+    assert second.info.first.legend == ("Price 7.5", "Liquidation")
+    assert np.array_equal(_pixels(second.png), _fresh_draw(7.5, second.positions))
+    assert np.array_equal(_pixels(third.png), _pixels(first.png))
+    assert not np.array_equal(_pixels(second.png), _pixels(first.png))
 
 
-def test_the_cache_keeps_only_its_size_in_frames():
-    cache = FrameCache(size=2)
-    with house_style():
-        for top in (10, 20, 30, 10):
-            cache.png(_figure(3.0, ylim=(0, top)))
-    assert (cache.hits, cache.misses) == (0, 4)  # 10 was pushed out by 20 and 30
+def test_an_explorer_keeps_one_figure_for_its_whole_life():
+    from margin_lab.widgets import liquidation_explorer
 
-
-def test_a_figure_with_a_layout_engine_is_refused():
-    fig, _ = new_figure()
-    with pytest.raises(ValueError, match="fig must have no layout engine"):
-        FrameCache().png(fig)
-
-
-def test_cache_size_must_be_a_positive_count():
-    with pytest.raises(ValueError, match="size"):
-        FrameCache(size=0)
+    explorer = liquidation_explorer()
+    figure = explorer._figure.figure
+    before = explorer.output.outputs[0]["data"]["image/png"]
+    explorer.set(maintenance_rate=0.01)
+    explorer.set(maintenance_rate=0.02)
+    after = explorer.output.outputs[0]["data"]["image/png"]
+    assert explorer._figure.figure is figure and len(figure.axes) == 1
+    assert after != before
 
 
 @pytest.mark.parametrize(
@@ -92,43 +87,9 @@ def test_nice_limits_contain_the_padded_data_and_sit_on_a_round_step(low, high, 
     assert any((top - bottom) / u <= 8 + 2 for u in on_step), f"{(bottom, top)} is not on a round step"
 
 
-def test_explorer_callbacks_reuse_the_frame_when_the_axes_stay_put():
-    from margin_lab.widgets import liquidation_explorer
-
-    explorer = liquidation_explorer()
-    before = explorer.output.outputs[0]["data"]["image/png"]
-    explorer.set(maintenance_rate=0.01)
-    explorer.set(maintenance_rate=0.02)
-    after = explorer.output.outputs[0]["data"]["image/png"]
-    assert explorer._frames.hits >= 1
-    assert after != before
-
-
-@pytest.mark.parametrize("nrows, ncols", [(1, 1), (1, 2), (2, 1), (2, 2)])
-def test_a_copied_blank_figure_draws_exactly_what_a_new_one_draws(nrows, ncols):
-    from margin_lab.plots._style import _copied_figure
-
-    def drawn(make):
-        with house_style():
-            fig, axes = make(nrows, ncols)
-            for i, ax in enumerate(np.atleast_1d(axes).flat):
-                ax.plot([0, 1, 2], [1, 3 + i, 2], label="Price", **line_style("price"))
-                ax.set(title=f"Panel {i}", xlabel="Time (days)", ylabel="Price (USDT)")
-                ax.legend()
-            return np.shape(axes), _full_draw(fig)
-
-    fresh_shape, fresh = drawn(new_figure)
-    for _ in range(2):  # the first call makes the blank, the second copies it
-        copied_shape, copied = drawn(_copied_figure)
-        assert copied_shape == fresh_shape
-        assert np.array_equal(copied, fresh)
-
-
 @pytest.mark.parametrize("shape", [(1, 1), (3, 5), (360, 720)])
 def test_quick_png_decodes_to_exactly_the_pixels_it_was_given(shape):
     from PIL import Image
-
-    from margin_lab.plots._frames import quick_png
 
     pixels = np.random.default_rng(7).integers(0, 256, size=(*shape, 4), dtype=np.uint8)
     decoded = np.asarray(Image.open(io.BytesIO(quick_png(pixels))).convert("RGBA"))
@@ -136,31 +97,8 @@ def test_quick_png_decodes_to_exactly_the_pixels_it_was_given(shape):
 
 
 def test_quick_png_refuses_pixels_that_are_not_rgba():
-    from margin_lab.plots._frames import quick_png
-
     with pytest.raises(ValueError, match=r"pixels must be a height x width x 4 \(RGBA\) array, got shape \(2, 3, 3\)"):
         quick_png(np.zeros((2, 3, 3), dtype=np.uint8))
-
-
-def _text_figure():
-    fig, ax = new_figure()
-    fig.set_layout_engine("none")
-    ax.set(xlim=(0, 1), ylim=(0, 1), title="Texts", xlabel="Time (days)", ylabel="Price (USDT)")
-    for i, (angle, size) in enumerate([(0, 8), (30, 10), (90, 12), (0, 8.5)]):
-        ax.text(0.1 + 0.2 * i, 0.5, f"Liquidation {12_345 + i:,}", rotation=angle, fontsize=size)
-    ax.text(0.5, 0.9, "Liquidation 12,345", fontsize=8)  # the same text and font as the first
-    return fig
-
-
-def test_kept_text_images_paste_exactly_what_matplotlib_draws():
-    cache = FrameCache()
-    with house_style():
-        first = _pixels(cache.png(_text_figure()))  # draws every text and keeps its image
-        again = _pixels(cache.png(_text_figure()))  # pastes every text from what was kept
-        expected = _full_draw(_text_figure())
-    assert cache.hits == 1
-    assert np.array_equal(first, expected)  # nothing crosses a spine: identical to the pixel
-    assert np.array_equal(again, expected)
 
 
 @pytest.mark.parametrize("value", [0.0071, 0.1, 1.0, 1.01, 3.3, 9.99, 10.8, 66.7, 108.0, 12_345.0])
@@ -180,40 +118,6 @@ def test_round_up_refuses_what_is_not_a_positive_number(bad):
 
     with pytest.raises(ValueError, match="value must be a finite number > 0"):
         round_up(bad)
-
-
-def _bars_figure(values):
-    from margin_lab.plots._style import fill_style
-
-    fig, ax = new_figure()
-    fig.set_layout_engine("none")
-    ax.set(xlim=(-0.6, 4.6), ylim=(-3, 10), title="Bars", xlabel="Book", ylabel="Loss (%)")
-    for shift, role in ((-0.2, "at_risk"), (0.2, "cushion")):
-        ax.bar([i + shift for i in range(5)], values, width=0.38, label=role, **fill_style(role))
-    ax.barh([8.5, 9.3], [1.0, 2.0], height=0.6, **fill_style("loss"))
-    ax.bar([3.0, 3.5], [2.0, 2.0], width=0.5, bottom=-3, **fill_style("fee"))  # touching: drawn one by one
-    return fig
-
-
-def test_like_bars_drawn_as_one_path_give_the_picture_drawn_bar_by_bar(monkeypatch):
-    from margin_lab.plots import _frames
-
-    values = [1.0, 4.5, -2.0, 7.25, 3.0]
-
-    def drawn() -> np.ndarray:
-        cache = FrameCache()
-        cache.png(_bars_figure([2.0, 2.0, 2.0, 2.0, 2.0]))
-        return _pixels(cache.png(_bars_figure(values)))
-
-    with house_style():
-        merged = _frames._merged_bars(_frames._foreground(_bars_figure(values)))
-        together = drawn()
-        monkeypatch.setattr(_frames, "_merged_bars", lambda artists: artists)
-        one_by_one = drawn()
-    kinds = [type(a).__name__ for a in merged]
-    assert kinds.count("PathPatch") == 3  # two rows of five bars, the two horizontal bars
-    assert kinds.count("Rectangle") == 2  # the touching pair stays as it is
-    assert np.array_equal(together, one_by_one)
 
 
 @pytest.mark.parametrize("horizontal", [False, True])
