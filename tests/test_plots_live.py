@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from margin_lab.plots._live import LiveFigure, quick_png
-from margin_lab.plots._style import house_style, line_style, new_figure, nice_limits
+from margin_lab.plots._style import fill_style, house_style, line_style, new_figure, nice_limits
 
 
 def _draw_panels(axes, height: float) -> None:
@@ -209,3 +209,89 @@ def test_label_bars_writes_what_bar_label_writes_where_it_writes_it(horizontal, 
         expected_info, expected_pixels = drawn(False)
     assert info.first.texts == expected_info.first.texts == ("4.0", "−2.0", "7.5")
     assert np.array_equal(pixels, expected_pixels)
+
+
+def _other_value(control):
+    options = getattr(control, "options", None)
+    if options:
+        values = [o[1] if isinstance(o, tuple) else o for o in options]
+        return values[(values.index(control.value) + 1) % len(values)]
+    step = control.step or (control.max - control.min) / 10
+    return control.value + step if control.value + step <= control.max else control.value - step
+
+
+def _reads(fig) -> str:
+    """What a figure shows, read through public getters (positions aside), as text (nan equals nan)."""
+    from margin_lab.plots._info import figure_info
+
+    def axis(a):
+        ticks = [float(v) for v in a.get_major_locator()()]
+        return (a.get_scale(), a.get_inverted(), a.label.get_text(), a.label.get_fontsize(), tuple(ticks),
+                tuple(a.get_major_formatter().format_ticks(ticks)), sorted(a.get_tick_params().items()),
+                sorted(a.get_tick_params(which="minor").items()))
+
+    return repr((figure_info(fig), fig.get_suptitle(), tuple(
+        (ax.get_xlim(), ax.get_ylim(), ax.get_autoscalex_on(), ax.get_autoscaley_on(), axis(ax.xaxis), axis(ax.yaxis),
+         tuple((t.get_text(), t.get_fontsize()) for t in ax.texts),
+         tuple(ax.get_title(loc) for loc in ("left", "center", "right")), ax.title.get_fontsize(),
+         len(ax.get_children())) for ax in fig.axes)))
+
+
+def _explorer_names():
+    import margin_lab.widgets as kit
+
+    return sorted(n for n in kit.__all__ if n.endswith("_explorer"))
+
+
+@pytest.mark.parametrize("name", _explorer_names())
+def test_an_emptied_and_redrawn_axes_reads_like_a_fresh_one(name):
+    import margin_lab.widgets as kit
+
+    explorer = getattr(kit, name)()
+    if not isinstance(explorer, kit.Explorer):
+        pytest.skip(f"{name} is not an Explorer")
+    live = explorer._figure
+    for control_name, control in explorer.controls.items():
+        for _ in range(2):
+            explorer.set(**{control_name: _other_value(control)})
+            with house_style():  # a fresh figure, with the axes where the live one keeps them
+                fig, axes = new_figure(*live.grid)
+                fig.set_layout_engine("none")
+                for ax, kept in zip(fig.axes, live.figure.axes):
+                    ax.set_position(kept.get_position())
+                explorer._draw(axes, explorer.result)
+                fresh, kept = _reads(fig), _reads(live.figure)  # inside house_style: locators read its rcParams
+            assert kept == fresh, f"after {control_name} = {control.value!r}"
+
+
+def _draw_variant(ax, variant):
+    from margin_lab.plots._style import fixed_ticks
+
+    ax.plot([1, 2, 3], [2, 8, 4], label=f"Price {variant}", **line_style("price"))
+    ax.set(title="Variant", xlabel="Time (days)", ylabel="Price (USDT)")
+    if variant == "everything":  # what a draw may change and the next draw may not change back
+        ax.invert_yaxis()
+        ax.set_xscale("log")
+        ax.set_xlim(0.5, 5)
+        ax.tick_params(labelsize=7, labelleft=False)
+        ax.grid(axis="y", visible=False)
+        fixed_ticks(ax.xaxis, [1, 2], ["one", "two"])
+        ax.set_title("left", loc="left")
+        ax.text(2, 5, "note")
+        ax.axvspan(1, 2, label="Band", **fill_style("band"))
+        ax.legend(loc="upper left")
+
+
+@pytest.mark.parametrize("before", ["plain", "everything"])
+@pytest.mark.parametrize("after", ["plain", "everything"])
+def test_a_render_leaves_nothing_of_the_render_before_it(before, after):
+    live = LiveFigure()
+    live.render(_draw_variant, before)
+    live.render(_draw_variant, after)
+    with house_style():
+        fig, ax = new_figure()
+        fig.set_layout_engine("none")
+        ax.set_position(live.figure.axes[0].get_position())
+        _draw_variant(ax, after)
+        fresh, kept = _reads(fig), _reads(live.figure)  # inside house_style: locators read its rcParams
+    assert kept == fresh
