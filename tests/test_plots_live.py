@@ -111,12 +111,16 @@ def test_nice_limits_contain_the_padded_data_and_sit_on_a_round_step(low, high, 
 
 
 @pytest.mark.parametrize("shape", [(1, 1), (3, 5), (360, 720)])
-def test_quick_png_decodes_to_exactly_the_pixels_it_was_given(shape):
+@pytest.mark.parametrize("opaque", [False, True])
+def test_quick_png_decodes_to_exactly_the_pixels_it_was_given(shape, opaque):
     from PIL import Image
 
     pixels = np.random.default_rng(7).integers(0, 256, size=(*shape, 4), dtype=np.uint8)
-    decoded = np.asarray(Image.open(io.BytesIO(quick_png(pixels))).convert("RGBA"))
-    assert np.array_equal(decoded, pixels)
+    if opaque:
+        pixels[:, :, 3] = 255
+    decoded = Image.open(io.BytesIO(quick_png(pixels)))
+    assert decoded.mode == ("RGB" if opaque else "RGBA")
+    assert np.array_equal(np.asarray(decoded.convert("RGBA")), pixels)
 
 
 def test_quick_png_refuses_pixels_that_are_not_rgba():

@@ -213,14 +213,16 @@ def quick_png(pixels: Any) -> bytes:
     """An RGBA pixel buffer (rows from the top) as a PNG file: no row filter, zlib level 1.
 
     The PNG format (W3C, "Portable Network Graphics (PNG) Specification", 3rd edition, 2025):
-    the signature, an ``IHDR`` chunk (width, height, 8 bits per channel, colour type 6 =
-    RGBA), one ``IDAT`` chunk holding the zlib-compressed rows, each led by its filter type
-    (0: none), and ``IEND``; every chunk is length, type, data and the CRC-32 of type and data.
+    the signature, an ``IHDR`` chunk (width, height, 8 bits per channel, colour type 6 = RGBA
+    or 2 = RGB), one ``IDAT`` chunk holding the zlib-compressed rows, each led by its filter
+    type (0: none), and ``IEND``; every chunk is length, type, data and the CRC-32 of type and
+    data. An opaque image (every alpha 255, as our figures are) is written as RGB: a quarter
+    less to compress.
 
     >>> import numpy as np
     >>> png = quick_png(np.full((2, 3, 4), 255, dtype=np.uint8))
-    >>> png[:8], png[12:16], int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
-    (b'\\x89PNG\\r\\n\\x1a\\n', b'IHDR', 3, 2)
+    >>> png[:8], png[12:16], int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big"), png[25]
+    (b'\\x89PNG\\r\\n\\x1a\\n', b'IHDR', 3, 2, 2)
     """
     import numpy as np
 
@@ -228,8 +230,10 @@ def quick_png(pixels: Any) -> bytes:
     if image.ndim != 3 or image.shape[2] != 4:
         raise ValueError(f"pixels must be a height x width x 4 (RGBA) array, got shape {image.shape}")
     height, width, _ = image.shape
-    rows = np.zeros((height, width * 4 + 1), dtype=np.uint8)  # column 0: filter type 0
-    rows[:, 1:] = image.reshape(height, width * 4)
-    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+    opaque = bool((image[:, :, 3] == 255).all())
+    channels = 3 if opaque else 4
+    rows = np.zeros((height, width * channels + 1), dtype=np.uint8)  # column 0: filter type 0
+    rows[:, 1:] = (image[:, :, :3] if opaque else image).reshape(height, width * channels)
+    header = struct.pack(">IIBBBBB", width, height, 8, 2 if opaque else 6, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header)
             + _chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)) + _chunk(b"IEND", b""))
