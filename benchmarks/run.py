@@ -1,7 +1,7 @@
 """margin-lab benchmarks: one table of times and ratios, all measured in this one run.
 
     python benchmarks/run.py                   # everything (the lessons take longest)
-    python benchmarks/run.py --skip-lessons    # the library only
+    python benchmarks/run.py --skip-lessons    # without executing the lessons
 
 Rows (targets from the project's performance issue; ratios compare two timings of this run on
 this machine, so they travel between machines better than seconds do):
@@ -20,7 +20,13 @@ this machine, so they travel between machines better than seconds do):
    modes, in a fresh subprocess: time (target < 1 s) and peak memory (target < 300 MB), as the
    tracemalloc peak (Python and NumPy allocations) and the process's peak resident set size.
 4. ``import margin_lab`` in a fresh interpreter, median of 7 (reported, no target).
-5. Each lessons/NN_*.ipynb executed headless with nbclient (reported, no target).
+5. Each explorer's callback (``Explorer.set``: compute, draw, PNG, outputs), median over every
+   control moved five times, beside the matplotlib floor (one labelled line to PNG) measured in
+   the same run. Target < 100 ms.
+6. What a learner waits for in the browser: a slider key press to the new image painted, per
+   explorer, in headless Chromium (``benchmarks/browser.py``; ``--skip-browser`` leaves it out).
+   Target < 250 ms.
+7. Each lessons/NN_*.ipynb executed headless with nbclient (reported, no target).
 
 Timings take the best of several repeats (the least disturbed by other processes). Nothing is
 written anywhere: the table goes to standard output. Not a test: no run fails on a slow machine.
@@ -244,10 +250,16 @@ def _verdict(ok: bool) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-lessons", action="store_true", help="do not execute the lesson notebooks")
+    parser.add_argument("--skip-browser", action="store_true",
+                        help="do not time explorers in headless Chromium (benchmarks/browser.py)")
     args = parser.parse_args(argv)
     print(f"margin-lab benchmarks: Python {sys.version.split()[0]}, NumPy {np.__version__}, "
           f"{__import__('os').cpu_count()} CPUs")
     rows = monte_carlo_rows() + portfolio_rows() + import_rows() + widget_rows()
+    if not args.skip_browser:
+        from browser import browser_rows
+
+        rows += browser_rows()
     if not args.skip_lessons:
         rows += lesson_rows()
     widths = [max(len(row[i]) for row in rows + [("measure", "measured", "target", "")]) for i in range(4)]
