@@ -44,10 +44,10 @@ RANGE_TESTS   = tests/test_plots*.py tests/test_widgets*.py tests/test_architect
 
 ## test-matplotlib-range: the fast plot and widget tests on the lowest matplotlib declared and on the newest
 test-matplotlib-range: .venv-mpl-low/.installed .venv-mpl-new/.installed
-	for env in low new; do \
+	status=0; for env in low new; do \
 	  .venv-mpl-$$env/bin/python -c 'import matplotlib; print("matplotlib", matplotlib.__version__)' && \
-	  .venv-mpl-$$env/bin/python -m pytest -q -m "not browser and not slow" --ignore=lessons $(RANGE_TESTS) || exit 1; \
-	done
+	  .venv-mpl-$$env/bin/python -m pytest -q -m "not browser and not slow" --ignore=lessons $(RANGE_TESTS) || status=1; \
+	done; exit $$status
 
 ## outputs: re-execute every lesson headless, in order, and store its outputs
 outputs: $(STAMP)
