@@ -16,9 +16,9 @@ a series of control moves its axes read the same as a fresh figure's with the sa
 The figure is laid out once, by constrained layout, on the first render; later renders keep
 those axes positions (a figure that does not jump while a slider moves, and no layout pass).
 
-Most of a render's time goes into the *frame*: axes background, grid, spines, ticks and their
-labels, axis labels (matplotlib makes the tick objects again after every ``Axes.clear`` and
-lays out every tick label). While a slider moves, the frame is often what it was a moment ago:
+Much of a full draw's time goes into the *frame*: axes background, grid, spines, ticks and
+their labels, axis labels (matplotlib makes tick objects and lays out and rasterises every
+tick label). While a slider moves, the frame is often what it was a moment ago:
 the axes limits sit on round steps (:func:`~margin_lab.plots._style.nice_limits`,
 :func:`~margin_lab.plots._style.round_up`). So a render reads what decides the frame's look
 through public getters (limits, scales, locators and formatters, tick parameters, labels,
