@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed
 
-.PHONY: lab test test-fast outputs students bench html links readme-links clean
+.PHONY: lab test test-fast test-matplotlib-range outputs students bench html links readme-links clean
 
 # The course's JupyterLab settings (no "Jupyter news" pop-up), installed as the overrides of
 # the venv's own JupyterLab; binder/postBuild installs the same file on Binder.
@@ -39,6 +39,28 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(PY) -m pytest -m "not browser and not slow" --ignore=lessons
 
+# The matplotlib range pyproject.toml declares, proven at both ends in two extra environments
+# (.venv-mpl-low, .venv-mpl-new): the lower bound with the pyparsing of its time (matplotlib
+# before 3.10.9 calls pyparsing names that pyparsing 3.3 deprecates, and the tests turn warnings
+# into errors), and whatever matplotlib release is newest when the environment is built.
+MPL_LOW      ?= 'matplotlib==3.8.0' 'pyparsing<3.3'
+MPL_NEW      ?= matplotlib
+RANGE_TESTS   = tests/test_plots*.py tests/test_widgets*.py tests/test_architecture.py margin_lab/plots margin_lab/widgets
+
+.venv-mpl-%/.installed: pyproject.toml
+	test -x .venv-mpl-$*/bin/python || $(PYTHON) -m venv .venv-mpl-$*
+	.venv-mpl-$*/bin/python -m pip install --quiet --upgrade pip
+	.venv-mpl-$*/bin/python -m pip install --quiet --upgrade numpy ipywidgets pytest hypothesis nbval $(MPL_$(shell echo $* | tr a-z A-Z))
+	.venv-mpl-$*/bin/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+## test-matplotlib-range: the fast plot and widget tests on the lowest matplotlib declared and on the newest
+test-matplotlib-range: .venv-mpl-low/.installed .venv-mpl-new/.installed
+	status=0; for env in low new; do \
+	  .venv-mpl-$$env/bin/python -c 'import matplotlib; print("matplotlib", matplotlib.__version__)' && \
+	  .venv-mpl-$$env/bin/python -m pytest -q -m "not browser and not slow" --ignore=lessons $(RANGE_TESTS) || status=1; \
+	done; exit $$status
+
 ## outputs: re-execute every lesson headless, in order, and store its outputs
 outputs: $(STAMP)
 	$(PY) tools/execute_lessons.py
@@ -66,4 +88,4 @@ readme-links: $(STAMP)
 	$(PY) tools/update_readme_links.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) .venv-mpl-low .venv-mpl-new build *.egg-info

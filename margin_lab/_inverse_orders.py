@@ -35,7 +35,7 @@ from .model import Basis, MarginMode, Side
 from .tiers import as_schedule
 
 _ISOLATED = MarginMode.ISOLATED
-_LINEAR_QUOTES = ("USDT", "USDC", "BUSD", "FDUSD")
+LINEAR_QUOTES = ("USDT", "USDC", "BUSD", "FDUSD")
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def check_symbol(symbol: object, coin: str) -> str:
     symbol = require_text("symbol", symbol)
     settle = symbol.split(":", 1)[1] if ":" in symbol else None
     linear = settle is not None and settle.upper() != coin.upper()
-    linear = linear or (settle is None and symbol.upper().replace("/", "").endswith(_LINEAR_QUOTES))
+    linear = linear or (settle is None and symbol.upper().replace("/", "").endswith(LINEAR_QUOTES))
     if linear:
         raise ValueError(
             f"symbol {symbol!r} looks like a linear (stablecoin-margined) market, but this account's wallet is in "

@@ -104,7 +104,7 @@ class InverseAccount(Account):
 
     def __init__(self, balance: float, *, coin: str = "BTC", fee_rate: float = 0.0, venue: Venue | None = None):
         coin = require_text("coin", coin).strip().upper()
-        if coin in ("USD", *inverse_orders._LINEAR_QUOTES):
+        if coin in ("USD", *inverse_orders.LINEAR_QUOTES):
             raise ValueError(f"coin must be the coin the contracts settle in (BTC, ETH, ...), got {coin!r}: a "
                              f"{coin} wallet is a linear account, use margin_lab.Account")
         super().__init__(require_positive("balance", balance, hint=f"in {coin}"), fee_rate=fee_rate, venue=venue)

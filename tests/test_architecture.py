@@ -205,3 +205,88 @@ def test_every_lesson_facing_name_resolves_through_margin_lab_and_means_one_thin
             value = getattr(module, name)
             assert owners.setdefault(name, value) is value, f"{name} means two things in the lesson-facing modules"
             assert getattr(margin_lab, name) is value
+
+
+# --- No private matplotlib or ipywidgets name (issue 13, part 5) --------------------------------
+#: Private names of margin_lab's own objects that one of its modules may reach on another's
+#: object (keep this short): the account's check after every event, called by replay.
+OWN_PRIVATE_NAMES = frozenset({"_watch"})
+#: The foreign libraries whose private API margin_lab must not use.
+FOREIGN = ("matplotlib", "mpl_toolkits", "ipywidgets", "traitlets")
+
+
+def _private(name: str) -> bool:
+    """``_name`` but not ``__dunder__`` nor an IPython display hook (``_repr_png_``: public protocol)."""
+    return name.startswith("_") and not name.startswith("__") and not (
+        name.startswith("_repr_") and name.endswith("_"))
+
+
+def _private_uses(source: str) -> list[tuple[int, str]]:
+    """(line, what) for every private name ``source`` reaches on a foreign or unknown object.
+
+    Flags ``obj._name`` on anything but ``self``/``cls``, ``getattr``/``setattr``/``hasattr``/
+    ``delattr`` with a ``"_name"`` string, ``self._name`` inside a class that subclasses a
+    matplotlib or ipywidgets class, and imports of private matplotlib/ipywidgets modules or names;
+    names in :data:`OWN_PRIVATE_NAMES` are margin_lab's own and allowed.
+    """
+    tree = ast.parse(source)
+    foreign_names: set[str] = set()
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in FOREIGN:
+            if any(_private(part) for part in (node.module or "").split(".")):
+                found.append((node.lineno, f"import {node.module}"))
+            found += [(node.lineno, f"import {node.module}.{a.name}") for a in node.names if _private(a.name)]
+            foreign_names.update(alias.asname or alias.name for alias in node.names)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] in FOREIGN:
+                    if any(_private(part) for part in alias.name.split(".")):
+                        found.append((node.lineno, f"import {alias.name}"))
+                    foreign_names.add((alias.asname or alias.name).split(".")[0])
+    inherited: set[int] = set()  # ids of self-attribute nodes inside classes that subclass a foreign class
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            roots = []
+            for base in node.bases:
+                while isinstance(base, ast.Attribute):
+                    base = base.value
+                roots.append(getattr(base, "id", None))
+            if any(root in foreign_names for root in roots):
+                inherited.update(id(n) for n in ast.walk(node) if isinstance(n, ast.Attribute))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and _private(node.attr) and node.attr not in OWN_PRIVATE_NAMES:
+            on_self = isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")
+            if not on_self or id(node) in inherited:
+                found.append((node.lineno, f".{node.attr}"))
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+              and node.func.id in ("getattr", "setattr", "hasattr", "delattr") and len(node.args) > 1
+              and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str)
+              and _private(node.args[1].value) and node.args[1].value not in OWN_PRIVATE_NAMES):
+            found.append((node.lineno, f"{node.func.id}(..., {node.args[1].value!r})"))
+    return found
+
+
+def test_the_private_name_scan_catches_what_it_is_for():
+    renderer_hack = (
+        "from matplotlib.backends._backend_agg import RendererAgg\n"
+        "from matplotlib.figure import Figure\n"
+        "def frame(ax, canvas, widget):\n"
+        "    parts = [ax.patch, *ax._axis_map.values(), ax.get_title()]\n"
+        "    canvas._lastKey = None\n"
+        "    return getattr(widget, '_options_values', None), self._own, other._watch\n"
+        "class Stand(Figure):\n"
+        "    def draw(self, renderer):\n"
+        "        return self._get_renderer()\n"
+    )
+    assert sorted(_private_uses(renderer_hack)) == [
+        (1, "import matplotlib.backends._backend_agg"), (4, "._axis_map"), (5, "._lastKey"),
+        (6, "getattr(..., '_options_values')"), (9, "._get_renderer")]
+    assert _private_uses("x = ax.get_legend()._repr_png_\nfig.__class__\nself._kept = 1\n") == []
+
+
+def test_no_private_matplotlib_name():
+    offenders = [f"{path.relative_to(PACKAGE)}:{line}: {what}"
+                 for path in sorted(PACKAGE.rglob("*.py"))
+                 for line, what in _private_uses(path.read_text(encoding="utf-8"))]
+    assert not offenders, "margin_lab reaches private names (use the public API): " + "; ".join(offenders)

@@ -371,9 +371,10 @@ def test_an_explorer_keeps_its_first_layout_when_a_control_moves():
     from margin_lab.widgets import liquidation_explorer
 
     explorer = liquidation_explorer()
-    first = explorer._positions
+    figure = explorer._figure.figure
+    first = [tuple(ax.get_position().bounds) for ax in figure.axes]
     explorer.set(leverage=25)
-    assert first and explorer._positions == first
+    assert first and [tuple(ax.get_position().bounds) for ax in figure.axes] == first
     png = base64.b64decode(explorer.output.outputs[0]["data"]["image/png"])
     assert png.startswith(b"\x89PNG") and explorer.figure_info().title
 

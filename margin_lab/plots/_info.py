@@ -150,6 +150,25 @@ def _floats(values: Any) -> tuple[float, ...]:
     return tuple(float(v) for v in np.asarray(values, dtype=float).ravel())
 
 
+def _box(patch: Any) -> tuple[float, float, float, float] | None:
+    """(x, y, width, height) of a rectangle in its own coordinates, or None for another shape.
+
+    ``axhspan``/``axvspan`` give a Rectangle from matplotlib 3.9 and a four-corner Polygon
+    before; both read the same here.
+    """
+    import numpy as np
+    from matplotlib.patches import Polygon, Rectangle
+
+    if isinstance(patch, Rectangle):
+        return (float(patch.get_x()), float(patch.get_y()), float(patch.get_width()), float(patch.get_height()))
+    if isinstance(patch, Polygon):
+        corners = np.asarray(patch.get_xy(), dtype=float)
+        xs, ys = set(corners[:, 0].tolist()), set(corners[:, 1].tolist())
+        if len(xs) == 2 and len(ys) == 2:  # axis-aligned: a span drawn by matplotlib < 3.9
+            return (min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
+    return None
+
+
 def _axes_info(ax: "Axes") -> AxesInfo:
     from matplotlib.colors import to_hex
     from matplotlib.patches import Rectangle
@@ -187,19 +206,10 @@ def _axes_info(ax: "Axes") -> AxesInfo:
     spans = []
     for patch in ax.patches:
         label = _visible_label(patch)
-        if label is None or id(patch) in in_bars or not isinstance(patch, Rectangle):
+        box = _box(patch)
+        if label is None or id(patch) in in_bars or box is None:
             continue
-        spans.append(
-            PatchInfo(
-                label,
-                float(patch.get_x()),
-                float(patch.get_y()),
-                float(patch.get_width()),
-                float(patch.get_height()),
-                to_hex(patch.get_facecolor()).upper(),
-                patch.get_hatch() or "",
-            )
-        )
+        spans.append(PatchInfo(label, *box, to_hex(patch.get_facecolor()).upper(), patch.get_hatch() or ""))
     legend = ax.get_legend()
     return AxesInfo(
         title=ax.get_title("center") or ax.get_title("left") or ax.get_title("right"),

@@ -31,8 +31,6 @@ from ._info import FigureInfo, figure_info
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-    from ._frames import FrameCache
-
 __all__ = [
     "PALETTE",
     "ROLES",
@@ -190,39 +188,8 @@ def new_figure(nrows: int = 1, ncols: int = 1) -> tuple["Figure", Any]:
     return fig, axes
 
 
-_BLANK_FIGURES: dict[tuple[int, int], bytes] = {}
-
-
-def _copied_figure(nrows: int, ncols: int) -> tuple["Figure", Any]:
-    """Like :func:`new_figure`, from a pickled blank figure made once per grid (explorers).
-
-    Unpickling a blank figure restores its axes without building them again: about 7 ms
-    against 26 ms for two axes on this project's machine. The bytes are made here, in this
-    process, and never leave it.
-    """
-    import pickle
-
-    import numpy as np
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    key = (require_count("nrows", nrows), require_count("ncols", ncols))
-    if key not in _BLANK_FIGURES:
-        blank, _ = new_figure(nrows, ncols)
-        _BLANK_FIGURES[key] = pickle.dumps(blank)
-    fig = pickle.loads(_BLANK_FIGURES[key])
-    FigureCanvasAgg(fig)
-    if nrows == ncols == 1:
-        return fig, fig.axes[0]
-    grid = np.empty(nrows * ncols, dtype=object)
-    grid[:] = fig.axes
-    return fig, (grid if 1 in key else grid.reshape(nrows, ncols))
-
-
-def figure_png(fig: "Figure", *, quick: bool = False) -> bytes:
+def figure_png(fig: "Figure") -> bytes:
     """The figure as PNG bytes, identical on every run (no software or date stamp).
-
-    ``quick`` uses zlib's fastest level (a larger file, ~15 ms less per figure): for an
-    explorer's callback renders, which live only in the widget, not in a stored notebook.
 
     >>> fig, ax = new_figure()
     >>> figure_png(fig)[:8]
@@ -230,8 +197,7 @@ def figure_png(fig: "Figure", *, quick: bool = False) -> bytes:
     """
     buffer = io.BytesIO()
     with house_style():
-        fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None},
-                    pil_kwargs={"compress_level": 1} if quick else {})
+        fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     return buffer.getvalue()
 
 
@@ -241,8 +207,7 @@ def nice_limits(low: float, high: float, *, pad: float = 0.06, bins: int = 8) ->
     ``bins`` steps in all).
 
     Round limits read better, and they keep an explorer's axes still while a slider moves the
-    data within one step: the frame of the figure is then redrawn from a cache
-    (:mod:`margin_lab.plots._frames`) instead of from scratch.
+    data within one step.
 
     >>> nice_limits(-600, 10_600)
     (-2000.0, 12000.0)
@@ -263,8 +228,8 @@ def round_up(value: float) -> float:
     """The smallest of 1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6 and 8 times a power of ten that is at
     least ``value`` (> 0): an axis limit that stays put while the data moves a little.
 
-    Steps are at most 25 % apart, so the data fills at least four fifths of the axis; and an
-    explorer's frame (:mod:`margin_lab.plots._frames`) is redrawn only when the limit moves.
+    Steps are at most 25 % apart, so the data fills at least four fifths of the axis, and an
+    explorer's axis stays put while the data moves a little.
 
     >>> round_up(10.8), round_up(0.071), round_up(5)
     (12.5, 0.08, 5.0)
@@ -326,7 +291,7 @@ def label_bars(ax: Any, bars: Any, labels: Any, *, padding: float = 0.0, center:
 
     Plain texts instead of annotations: an annotation checks, on every draw, whether its point
     lies in the axes and builds its offset transform again (about 1 ms a label on this project's
-    machine, and the mode chooser writes ten). ``tests/test_frames.py`` checks the pixels are
+    machine, and the mode chooser writes ten). ``tests/test_plots.py`` checks the pixels are
     ``ax.bar_label``'s for bars inside the axes (bar_label centres a label on the visible part of
     its bar; this on the whole bar). An inverted axis is read when the labels are made.
 
@@ -338,7 +303,7 @@ def label_bars(ax: Any, bars: Any, labels: Any, *, padding: float = 0.0, center:
     """
     from matplotlib.transforms import ScaledTranslation
 
-    figure = ax.get_figure(root=False)
+    figure = ax.figure
     vertical = bars.orientation != "horizontal"
     flipped = (ax.yaxis.get_inverted() if vertical else ax.xaxis.get_inverted())
     texts = []
@@ -366,9 +331,8 @@ def fixed_ticks(axis: Any, positions: Any, labels: Any = None, *, fontsize: floa
     """Ticks at fixed positions with fixed labels, as ``ax.set_xticks(positions, labels)`` draws them.
 
     Set through a locator and a formatter, so matplotlib makes the tick objects only when it
-    draws the axis, and an explorer whose frame comes from the cache
-    (:mod:`margin_lab.plots._frames`) never makes them (``set_xticks`` makes one per tick at
-    once: about a fifth of a two-panel explorer's callback on this project's machine).
+    draws the axis (``set_xticks`` makes one per tick at once: about a fifth of a two-panel
+    explorer's callback on this project's machine).
 
     >>> fig, ax = new_figure()
     >>> fixed_ticks(ax.xaxis, [0, 1], ["crash", "grind"])
@@ -419,30 +383,13 @@ class Rendered:
 
 
 def render(
-    draw: Callable[..., Any],
-    result: Any,
-    *,
-    nrows: int = 1,
-    ncols: int = 1,
-    positions: tuple[tuple[float, float, float, float], ...] = (),
-    frames: "FrameCache | None" = None,
-    **draw_options: Any,
+    draw: Callable[..., Any], result: Any, *, nrows: int = 1, ncols: int = 1, **draw_options: Any
 ) -> Rendered:
     """Draw ``result`` with ``draw(ax, result, **draw_options)`` on a fresh figure and render it.
 
     Nothing is displayed; the figure is discarded after rendering (it was never registered
-    with pyplot, so there is nothing to close).
-
-    ``positions`` (the ``Rendered.positions`` of an earlier render of the same drawing) places
-    the axes where constrained layout put them then, instead of laying the figure out again:
-    an explorer's figure keeps its layout while the learner moves a control, and the render
-    takes about 40 % less time (constrained layout costs a dry-run draw). If the drawing makes a
-    different number of axes, the figure is laid out afresh.
-
-    ``frames`` (an explorer's :class:`~margin_lab.plots._frames.FrameCache`, used only with
-    ``positions``) reuses the pixels of an identical frame (axes, ticks, labels) drawn before
-    and draws only the data, legend and titles on top: a callback render then costs a fraction
-    of a full one.
+    with pyplot, so there is nothing to close). An explorer keeps one figure instead
+    (:class:`margin_lab.plots._live.LiveFigure`).
 
     Examples
     --------
@@ -454,20 +401,9 @@ def render(
     ('<Figure size 720x360 with 1 Axes>', 'A line', (1.0, 2.0))
     """
     with house_style():
-        fig, axes = _copied_figure(nrows, ncols) if frames is not None else new_figure(nrows, ncols)
-        if frames is not None:
-            fig._margin_lab_frames = frames  # an explorer's figure: quick legends (plots._legends)
-        if positions and len(positions) == len(fig.axes):
-            fig.set_layout_engine("none")
-            for ax, bounds in zip(fig.axes, positions):
-                ax.set_position(bounds)
+        fig, axes = new_figure(nrows, ncols)
         draw(axes, result, **draw_options)
-        if positions and len(positions) != len(fig.axes):
-            fig.set_layout_engine("constrained")
-        if frames is not None and positions and len(positions) == len(fig.axes):
-            png = frames.png(fig)
-        else:
-            png = figure_png(fig, quick=bool(positions))
+        png = figure_png(fig)
         info = figure_info(fig)
         text = figure_text(fig)
         laid_out = tuple(tuple(float(v) for v in ax.get_position().bounds) for ax in fig.axes)

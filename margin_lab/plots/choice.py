@@ -10,11 +10,9 @@ orange with ``..`` for cross (Okabe-Ito colours, a hatch each, so colour is neve
 from __future__ import annotations
 
 import math
-
 from typing import TYPE_CHECKING, Any
 
 from ..text import number, percent
-from ._legends import legend
 from ._style import PALETTE, add_bars, fixed_ticks, label_bars, line_style
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -90,7 +88,7 @@ def draw_liquidation_curve(ax: "Axes", curve: "LiquidationCurve") -> None:
     _curve(ax, curve)
     ax.set_title(f"Chance that a {curve.side.value} is liquidated within {curve.days:g} days "
                  f"({percent(curve.annual_volatility, 0)} volatility a year)", loc="left")
-    legend(ax, loc="lower right")
+    ax.legend(loc="lower right")
 
 
 def _grouped(ax: "Axes", labels: list[str], isolated: list[float], cross: list[float], *,
@@ -108,7 +106,7 @@ def _grouped(ax: "Axes", labels: list[str], isolated: list[float], cross: list[f
     ax.grid(axis="x", visible=False)
     _percent_axis(ax)
     if with_legend:
-        legend(ax, loc="upper center", ncols=2)
+        ax.legend(loc="upper center", ncols=2)
 
 
 _MEASURES = (
@@ -165,7 +163,7 @@ def draw_mode_choice(axes: Any, choice: "ModeChoice") -> None:
     left, right = axes.flat
     _curve(left, choice.curve, compact=True)
     left.set_title(f"One isolated long, {choice.days:g} days", loc="left")
-    legend(left, loc="lower right", fontsize=7.5)
+    left.legend(loc="lower right", fontsize=7.5)
     c = choice.comparison
     labels = ["Liquid-\nation", "All\nlost", "Exp.\nloss", "ES\n95 %", "ES\n99 %"]
     names = ("liquidation_probability", "total_loss_probability", "expected_loss_fraction",

@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import MarginMode
 from ..text import number, price
-from ._legends import legend
 from ._style import fixed_ticks, line_style, round_up, show
-from .axes import thousands
+from .axes import legend_outside, thousands
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -41,7 +40,7 @@ def _panel(ax: "Axes", track: "ModeTrack", quote: str) -> None:
     ax.set_title(f"{name}: {verb} {number(abs(track.loss), 0)} {quote}", loc="left")
     ax.set_xlabel("Time (days)")
     ax.set_xlim(track.times[0], track.times[-1])
-    legend(ax, loc="best", fontsize=7.5)
+    ax.legend(loc="best", fontsize=7.5)
 
 
 def draw_cross_vs_isolated(axes: Any, result: "CrossVsIsolated") -> None:
@@ -107,4 +106,4 @@ def draw_leverage_settings(ax: "Axes", result: "LeverageSettings") -> None:
     ax.set_xlabel("Leverage setting (log scale)")
     ax.set_ylabel(f"Liquidation price ({q} per {r.base})")
     thousands(ax, "y")
-    legend(ax, loc="center left", bbox_to_anchor=(1.01, 0.5), borderaxespad=0.0)
+    legend_outside(ax)

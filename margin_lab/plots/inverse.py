@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..text import price
-from ._legends import legend
 from ._style import PALETTE, line_style
+from .axes import legend_outside
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -74,7 +74,7 @@ def draw_coin_collateral(ax: "Axes", result: "CoinCollateral") -> None:
     ax.set_xlabel(f"Mark price (USD per {c})")
     ax.set_ylabel("Equity (USD)")
     _thousands(ax, "x", "y")
-    legend(ax, loc="center left", bbox_to_anchor=(1.01, 0.5), borderaxespad=0.0)
+    legend_outside(ax)
 
 
 def draw_collateral_replay(ax: "Axes", result: "CollateralReplay") -> None:
@@ -102,4 +102,4 @@ def draw_collateral_replay(ax: "Axes", result: "CollateralReplay") -> None:
     ax.set_xlabel("Time (days)")
     ax.set_ylabel("Equity (USD)")
     _thousands(ax, "y")
-    legend(ax, loc="center left", bbox_to_anchor=(1.01, 0.5), borderaxespad=0.0)
+    legend_outside(ax)

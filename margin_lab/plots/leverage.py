@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..text import percent, price, quantity
-from ._legends import legend
 from ._style import line_style
+from .axes import legend_outside
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -61,4 +61,4 @@ def draw_margin_conventions(ax: "Axes", conventions: "MarginConventions") -> Non
     ax.set_xlabel(f"Mark price ({q} per {b})")
     ax.set_ylabel("Ratio (%, log scale)")
     ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _position: f"{value:,.0f}"))
-    legend(ax, loc="center left", bbox_to_anchor=(1.01, 0.5), borderaxespad=0.0)
+    legend_outside(ax)

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from ..studies.venues import venue_label
 from ..text import number, percent, price, quantity
-from ._legends import legend
 from ._style import add_bars, fill_style, fixed_ticks, label_bars, line_style, round_up
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -74,4 +73,4 @@ def draw_venue_comparison(ax: "Axes", comparison: "VenueComparison") -> None:
                  f"how far each venue lets the price {move}", loc="left")
     ax.set_xlabel(f"Price {move} from the entry before liquidation (%)")
     ax.set_ylabel("Venue preset")
-    legend(ax, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, borderaxespad=0.0)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, borderaxespad=0.0)

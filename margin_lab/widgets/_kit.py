@@ -1,9 +1,10 @@
 """The Explorer handle and its controls: compute -> draw -> render, wired to ipywidgets.
 
 How an explorer renders (so that JupyterLab, nbclient and nbval all see the same outputs): on
-every change the callback calls ``compute(**control values)`` for a frozen result, draws it
-with ``draw(ax, result)`` on a fresh pyplot-free figure, renders PNG bytes and *replaces* the
-Output widget's ``outputs`` from the kernel with one ``display_data`` entry. It never uses
+every change the callback calls ``compute(**control values)`` for a frozen result, redraws it
+with ``draw(ax, result)`` on the explorer's one pyplot-free figure
+(:class:`~margin_lab.plots._live.LiveFigure`, kept as long as the explorer), renders PNG bytes
+and *replaces* the Output widget's ``outputs`` from the kernel with one ``display_data`` entry. It never uses
 ``interact``, ``interactive_output`` or ``with output:``. The result's ``summary()`` goes to
 a separate HTML widget; a ``ValueError`` from margin_lab goes to a status line, and the last
 good figure and summary stay.
@@ -21,9 +22,9 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Iterator
 
 from .._checks import require_text
-from ..plots._frames import FrameCache
 from ..plots._info import FigureInfo
-from ..plots._style import FIGSIZE, DPI, render
+from ..plots._live import LiveFigure
+from ..plots._style import DPI, FIGSIZE
 
 if TYPE_CHECKING:  # pragma: no cover
     import ipywidgets
@@ -160,9 +161,22 @@ def dropdown(description: str, options: Iterable[Any], *, value: Any, tooltip: s
     )
 
 
-def _option_values(widget: Any) -> list[Any] | None:
-    values = getattr(widget, "_options_values", None)
-    return None if values is None else list(values)
+def option_values(widget: Any) -> list[Any] | None:
+    """The values a selection widget can take (its ``options``, read through the public
+    trait: plain values, ``(label, value)`` pairs or a mapping of label to value); ``None`` for
+    a widget without options (a slider).
+
+    >>> option_values(dropdown("Venue", [("Custom", "custom"), ("Bybit", "bybit")], value="bybit", tooltip="Preset"))
+    ['custom', 'bybit']
+    >>> option_values(slider("Leverage (x)", value=10, min=1, max=100, step=1, tooltip="Value / collateral")) is None
+    True
+    """
+    options = getattr(widget, "options", None)
+    if options is None:
+        return None
+    if isinstance(options, Mapping):
+        return list(options.values())
+    return [o[1] if isinstance(o, tuple) and len(o) == 2 else o for o in options]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -227,10 +241,8 @@ class Explorer(WidgetHandle):
             if not getattr(control, "tooltip", None):
                 raise ValueError(f"controls[{name!r}] must have a tooltip (what it means, with units), got None")
         self._compute, self._draw, self._sync = compute, draw, sync
-        self._grid = (nrows, ncols)
         self._quiet = False
-        self._positions: tuple = ()
-        self._frames = FrameCache()
+        self._figure = LiveFigure(nrows, ncols)
         self.result: Any = None
         self._info: FigureInfo | None = None
         height = round(FIGSIZE[1] * nrows * DPI) + 12
@@ -278,8 +290,7 @@ class Explorer(WidgetHandle):
     def _render(self) -> ValueError | None:
         try:
             result = self._compute(**self.values())
-            shown = render(self._draw, result, nrows=self._grid[0], ncols=self._grid[1],
-                           positions=self._positions, frames=self._frames)
+            shown = self._figure.render(self._draw, result)
         except ValueError as error:
             self.status.value = (
                 "<span style='color: #D55E00'>&#9888; Not drawn: </span>"
@@ -288,7 +299,6 @@ class Explorer(WidgetHandle):
             return error
         self.result = result
         self._info = shown.info
-        self._positions = self._positions or shown.positions  # the first layout is kept
         self.output.outputs = (shown.output(),)
         self.summary.value = text_html(result.summary())
         self.status.value = ""
@@ -314,7 +324,7 @@ class Explorer(WidgetHandle):
 
     @staticmethod
     def _check_value(name: str, control: Any, value: Any) -> None:
-        options = _option_values(control)
+        options = option_values(control)
         if options is not None:
             if value not in options:
                 raise ValueError(f"{name} must be one of {options}, got {value!r}")
