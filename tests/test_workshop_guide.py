@@ -112,3 +112,17 @@ def test_the_plans_make_time_to_log_in_and_send_lesson_00_ahead():
         assert first[1].startswith("Log in") and int(first[2]) >= 8, f"{plan}: 30 people need time to log in"
     before = _section("Before class")
     assert "Send before class" in before and "lesson 00" in before and "30 people" in before
+
+
+def test_a_lesson_in_neither_plan_has_an_optional_module_that_names_its_time_and_skips_real_sections():
+    in_plans = {row[1] for plan in PLANS for row in _rows(_section(plan))}
+    outside = [item for item in LESSONS if item.number != 0 and item.label not in in_plans]
+    assert outside, "every lesson is in a plan: drop this test or the module section"
+    for item in outside:
+        module = _section(f"Optional module: {item.label}")
+        assert f"{item.minutes} minutes" in module, f"{item.label}: the module does not say how long the lesson takes"
+        for quoted in re.findall(r"“([^”]+)”|\"([^\"]+)\"", module):
+            name = quoted[0] or quoted[1]
+            assert name in _headings(item.file), f"{item.label}: the module names {name!r}, which is no heading"
+    pace_rows = [row[0] for row in _rows(_section("How long the lessons take"))]
+    assert all(item.label in pace_rows for item in outside)
