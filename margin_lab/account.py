@@ -33,7 +33,7 @@ the warning; Kraken 203325763: the notice may not arrive).
 
 Isolated liquidation at the mark: the loss stops at M. Cushion forfeited (BitMEX "the
 maintenance margin is lost", Bybit closes at the bankruptcy price): nothing returns. Cushion
-returned (Kraken derivatives, 4871883902612: the IOC fill leaves the trader the rest): the
+returned (Kraken derivatives, support 360022835671: the IOC fill leaves the trader the rest): the
 wallet gets max(M + uPnL, 0). Cross liquidation, ``venue.cross_liquidation``: ``"all"`` closes
 every cross position; ``"oldest_first"`` (Kraken spot, 203325763) closes them oldest first until
 the pool is back above maintenance. The wallet never goes below 0: a loss past it is the venue's
