@@ -127,7 +127,8 @@ def bankruptcy_price(book: Book, found: Holding) -> float | None:
     collateral = backing(book, found, with_maintenance=False)
     if collateral is None:
         return found.mark
-    return _positive_or_none(_bankruptcy_price_kernel(found.side.sign, found.entry_price, found.size, collateral))
+    return _positive_or_none(_bankruptcy_price_kernel(found.side.sign, found.entry_price, found.size, collateral),
+                             found.entry_price)
 
 
 def max_removable(book: Book, found: Holding) -> float:
