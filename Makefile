@@ -53,6 +53,8 @@ RANGE_DEPS    = numpy ipywidgets nbformat pytest hypothesis
 RANGE_TESTS   = tests/test_plots*.py tests/test_widgets*.py tests/test_architecture.py margin_lab/plots margin_lab/widgets
 RANGE_OPTS    = $(filter-out --nbval,$(shell sed -n 's/^addopts = "\(.*\)"$$/\1/p' pyproject.toml))
 
+# Kept even when a run builds one only on the way to a test-mpl-% target.
+.PRECIOUS: .venv-mpl-%/.installed
 .venv-mpl-%/.installed: pyproject.toml
 	test -x .venv-mpl-$*/bin/python || $(PYTHON) -m venv .venv-mpl-$*
 	.venv-mpl-$*/bin/python -m pip install --quiet --only-binary :all: --upgrade $(RANGE_DEPS) $(MPL_$(shell echo $* | tr a-z A-Z))
@@ -62,12 +64,14 @@ RANGE_OPTS    = $(filter-out --nbval,$(shell sed -n 's/^addopts = "\(.*\)"$$/\1/
 matplotlib-range-envs: .venv-mpl-low/.installed .venv-mpl-new/.installed
 
 ## test-matplotlib-range: the fast plot and widget tests on the lowest matplotlib declared and on the newest
+## (both at once, one per core; each one's output is printed whole when it ends)
 test-matplotlib-range: matplotlib-range-envs
-	status=0; for env in low new; do \
-	  .venv-mpl-$$env/bin/python -c 'import matplotlib; print("matplotlib", matplotlib.__version__)' && \
-	  PYTHONPATH=$(CURDIR) .venv-mpl-$$env/bin/python -m pytest -q -o addopts='$(RANGE_OPTS)' \
-	    -m "not browser and not slow" --ignore=lessons $(RANGE_TESTS) || status=1; \
-	done; exit $$status
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-mpl-low test-mpl-new
+
+test-mpl-%: .venv-mpl-%/.installed
+	.venv-mpl-$*/bin/python -c 'import matplotlib; print("matplotlib", matplotlib.__version__, "in .venv-mpl-$*")'
+	PYTHONPATH=$(CURDIR) .venv-mpl-$*/bin/python -m pytest -q -o addopts='$(RANGE_OPTS)' \
+	  -m "not browser and not slow" --ignore=lessons $(RANGE_TESTS)
 
 ## outputs: re-execute every lesson headless, in order, and store its outputs
 outputs: $(STAMP)
