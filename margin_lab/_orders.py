@@ -175,7 +175,7 @@ def open_position(book: Book, mode: MarginMode, symbol, side, size, entry_price,
         initial_rate = 1 / leverage if leverage is not None else collateral / notional
     else:
         collateral = 0.0
-        initial_rate = 1 / (leverage if leverage is not None else venue.max_leverage)
+        initial_rate = 1 / (leverage if leverage is not None else highest_leverage(venue, schedule, notional))
         _check_cross(book, size, notional, leverage, schedule, fees)
     new = Holding(symbol, side, size, entry_price, entry_price, mode, collateral, leverage, schedule, initial_rate,
                   opened_at)
@@ -190,6 +190,15 @@ def open_position(book: Book, mode: MarginMode, symbol, side, size, entry_price,
                              f"{requirement:,.2f}, so it would be liquidated at once (check that maintenance is a "
                              f"fraction, 0.005 = 0.5 %)")
     return Change(book.balance - fees - collateral, positions, tuple(entries), new)
+
+
+def highest_leverage(venue, schedule, notional: float) -> float:
+    """The most leverage a notional may carry: the venue's maximum, or its bracket's if lower.
+
+    A cross position opened without a leverage counts its initial margin at this leverage.
+    """
+    cap = schedule.tier(notional).max_leverage
+    return venue.max_leverage if cap is None else min(venue.max_leverage, cap)
 
 
 def _check_bracket(venue, schedule, notional: float, leverage: float, implied: bool = False) -> None:
@@ -345,7 +354,8 @@ def switch(book: Book, symbol, mode, collateral) -> Change:
         if collateral is not None:
             raise ValueError(f"collateral must be None when switching to cross (the collateral returns to the "
                              f"wallet), got {collateral!r}")
-        rate = 1 / (found.leverage if found.leverage is not None else venue.max_leverage)
+        rate = 1 / (found.leverage if found.leverage is not None
+                    else highest_leverage(venue, found.schedule, found.size * found.entry_price))
         changed = replace(found, mode=_CROSS, collateral=0.0, warned=False, initial_rate=rate)
         positions[symbol] = changed
         balance = book.balance + found.collateral

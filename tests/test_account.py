@@ -631,3 +631,17 @@ def test_an_implied_isolated_leverage_above_the_brackets_maximum_is_refused():
     with pytest.raises(ValueError, match=r"leverage must be <= .*an implied leverage .* of " + f"{leverage:g}"):
         acct.open_isolated("BTCUSDT", "long", 1, 100_000, 100_000 / leverage, None)
     assert acct.positions == {} and acct.balance == 1_000_000
+
+
+def test_a_cross_position_without_leverage_counts_its_initial_margin_at_its_brackets_maximum():
+    btc = venue("binance_usdm", "BTCUSDT")
+    small, large = btc.maintenance.tier(10_000).max_leverage, btc.maintenance.tier(100_000).max_leverage
+    assert small == btc.max_leverage and large < small  # 125x for a small notional, lower above 50,000
+    acct = Account(100_000, venue=btc)
+    assert acct.open_cross("SMALL", "long", 0.1, 100_000, None).initial_margin == pytest.approx(10_000 / small)
+    assert acct.open_cross("LARGE", "long", 1, 100_000, None).initial_margin == pytest.approx(100_000 / large)
+    assert acct.free_balance == pytest.approx(100_000 - 10_000 / small - 100_000 / large)
+    # Switched into cross without a leverage, the same rule.
+    switching = Account(100_000, venue=replace(btc, can_switch_open_position=True))
+    switching.open_isolated("BTCUSDT", "long", 1, 100_000, 5_000, None)
+    assert switching.switch_mode("BTCUSDT", "cross").initial_margin == pytest.approx(100_000 / large)
