@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed
 
-.PHONY: lab test test-fast test-matplotlib-range outputs students bench html links readme-links clean
+.PHONY: lab test test-fast test-matplotlib-range matplotlib-range-envs outputs students bench html links readme-links clean
 
 # The course's JupyterLab settings (no "Jupyter news" pop-up), installed as the overrides of
 # the venv's own JupyterLab; binder/postBuild installs the same file on Binder.
@@ -43,23 +43,35 @@ test-fast: $(STAMP)
 # (.venv-mpl-low, .venv-mpl-new): the lower bound with the pyparsing of its time (matplotlib
 # before 3.10.9 calls pyparsing names that pyparsing 3.3 deprecates, and the tests turn warnings
 # into errors), and whatever matplotlib release is newest when the environment is built.
+# They hold only what RANGE_TESTS import (numpy, matplotlib, ipywidgets, nbformat for one lesson
+# read, pytest, hypothesis), binary wheels only: no JupyterLab, no browser, no nbval. margin_lab
+# itself comes from this folder (PYTHONPATH), so nothing is built. pytest runs with pyproject's
+# addopts minus --nbval (it only acts on notebooks, and lessons/ is not collected here).
 MPL_LOW      ?= 'matplotlib==3.8.0' 'pyparsing<3.3'
 MPL_NEW      ?= matplotlib
+RANGE_DEPS    = numpy ipywidgets nbformat pytest hypothesis
 RANGE_TESTS   = tests/test_plots*.py tests/test_widgets*.py tests/test_architecture.py margin_lab/plots margin_lab/widgets
+RANGE_OPTS    = $(filter-out --nbval,$(shell sed -n 's/^addopts = "\(.*\)"$$/\1/p' pyproject.toml))
 
+# Kept even when a run builds one only on the way to a test-mpl-% target.
+.PRECIOUS: .venv-mpl-%/.installed
 .venv-mpl-%/.installed: pyproject.toml
 	test -x .venv-mpl-$*/bin/python || $(PYTHON) -m venv .venv-mpl-$*
-	.venv-mpl-$*/bin/python -m pip install --quiet --upgrade pip
-	.venv-mpl-$*/bin/python -m pip install --quiet --upgrade numpy ipywidgets pytest hypothesis nbval $(MPL_$(shell echo $* | tr a-z A-Z))
-	.venv-mpl-$*/bin/python -m pip install --quiet --no-deps -e .
+	.venv-mpl-$*/bin/python -m pip install --quiet --only-binary :all: --upgrade $(RANGE_DEPS) $(MPL_$(shell echo $* | tr a-z A-Z))
 	touch $@
 
+## matplotlib-range-envs: build the two environments of test-matplotlib-range (.ci/run does it during make test)
+matplotlib-range-envs: .venv-mpl-low/.installed .venv-mpl-new/.installed
+
 ## test-matplotlib-range: the fast plot and widget tests on the lowest matplotlib declared and on the newest
-test-matplotlib-range: .venv-mpl-low/.installed .venv-mpl-new/.installed
-	status=0; for env in low new; do \
-	  .venv-mpl-$$env/bin/python -c 'import matplotlib; print("matplotlib", matplotlib.__version__)' && \
-	  .venv-mpl-$$env/bin/python -m pytest -q -m "not browser and not slow" --ignore=lessons $(RANGE_TESTS) || status=1; \
-	done; exit $$status
+## (both at once, one per core; each one's output is printed whole when it ends)
+test-matplotlib-range: matplotlib-range-envs
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-mpl-low test-mpl-new
+
+test-mpl-%: .venv-mpl-%/.installed
+	.venv-mpl-$*/bin/python -c 'import matplotlib; print("matplotlib", matplotlib.__version__, "in .venv-mpl-$*")'
+	PYTHONPATH=$(CURDIR) .venv-mpl-$*/bin/python -m pytest -q -o addopts='$(RANGE_OPTS)' \
+	  -m "not browser and not slow" --ignore=lessons $(RANGE_TESTS)
 
 ## outputs: re-execute every lesson headless, in order, and store its outputs
 outputs: $(STAMP)

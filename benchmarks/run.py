@@ -25,6 +25,10 @@ this machine, so they travel between machines better than seconds do):
 5. Each explorer's callback (``Explorer.set``: compute, draw, PNG, outputs), median over every
    control moved five times, beside the matplotlib floor (one labelled line to PNG) measured in
    the same run. Target < 100 ms.
+5b. The compute step alone (no drawing) of the position manager (``managed_position``, every
+   path with a full plan: median, target < 50 ms) and of the cross explorer
+   (``cross_vs_isolated``, three longs on the grind: median of 5, target < 100 ms), which the unit
+   tests used to time.
 6. What a learner waits for in the browser: a slider key press to the new image painted, per
    explorer, in headless Chromium (``benchmarks/browser.py``; ``--skip-browser`` leaves it out).
    Target < 250 ms.
@@ -269,6 +273,32 @@ def widget_rows(repeats: int = 5) -> list[tuple[str, str, str, str]]:
     return rows
 
 
+def compute_rows(repeats: int = 5) -> list[tuple[str, str, str, str]]:
+    """Median time of two explorers' compute steps alone, with the plans the unit tests used."""
+    from margin_lab import MANAGE_PATHS, cross_vs_isolated, managed_position
+
+    plans = [dict(path=path, add_margin=1_000, reduce_fraction=0.5, reduce_day=40, stop_loss=15_000,
+                  funding_rate=0.0002) for path in MANAGE_PATHS]
+    managed_position()  # imports and cached paths, as a learner's first move has them
+    times = []
+    for plan in plans * 2:
+        start = time.perf_counter()
+        managed_position(**plan)
+        times.append(time.perf_counter() - start)
+    manage = statistics.median(times)
+    cross_vs_isolated("three_longs", "grind")
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        cross_vs_isolated("three_longs", "grind", leverage=3)
+        times.append(time.perf_counter() - start)
+    cross = statistics.median(times)
+    return [(f"compute managed_position, full plan, median of {2 * len(plans)}", f"{manage * 1e3:.1f} ms",
+             "< 50 ms", _verdict(manage < 0.05)),
+            (f"compute cross_vs_isolated three longs, median of {repeats}", f"{cross * 1e3:.1f} ms",
+             "< 100 ms", _verdict(cross < 0.1))]
+
+
 def _verdict(ok: bool) -> str:
     return "ok" if ok else "MISSED"
 
@@ -281,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     print(f"margin-lab benchmarks: Python {sys.version.split()[0]}, NumPy {np.__version__}, "
           f"{__import__('os').cpu_count()} CPUs")
-    rows = monte_carlo_rows() + portfolio_rows() + own_book_rows() + import_rows() + widget_rows()
+    rows = monte_carlo_rows() + portfolio_rows() + own_book_rows() + import_rows() + widget_rows() + compute_rows()
     if not args.skip_browser:
         from browser import browser_rows
 

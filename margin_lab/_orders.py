@@ -127,7 +127,8 @@ def bankruptcy_price(book: Book, found: Holding) -> float | None:
     collateral = backing(book, found, with_maintenance=False)
     if collateral is None:
         return found.mark
-    return _positive_or_none(_bankruptcy_price_kernel(found.side.sign, found.entry_price, found.size, collateral))
+    return _positive_or_none(_bankruptcy_price_kernel(found.side.sign, found.entry_price, found.size, collateral),
+                             found.entry_price)
 
 
 def max_removable(book: Book, found: Holding) -> float:
@@ -160,6 +161,10 @@ def open_position(book: Book, mode: MarginMode, symbol, side, size, entry_price,
     if not (venue.isolated_available if mode is _ISOLATED else venue.cross_available):
         raise ValueError(f"margin_mode {mode.value!r} is not available on {venue.name}")
     notional = size * entry_price
+    if leverage is None and mode is _ISOLATED:
+        _check_bracket(venue, schedule, notional, notional / require_positive("collateral", collateral), implied=True)
+    elif leverage is not None:
+        _check_bracket(venue, schedule, notional, leverage)
     fee_rows = [(book.fee_rate, "taker fee"), (venue.opening_fee_rate, "opening fee")]
     entries = [book.entry("fee", symbol, -r * notional, f"{label} {r:.4%} on {notional:,.2f}")
                for r, label in fee_rows if r]
@@ -170,7 +175,7 @@ def open_position(book: Book, mode: MarginMode, symbol, side, size, entry_price,
         initial_rate = 1 / leverage if leverage is not None else collateral / notional
     else:
         collateral = 0.0
-        initial_rate = 1 / (leverage if leverage is not None else venue.max_leverage)
+        initial_rate = 1 / (leverage if leverage is not None else highest_leverage(venue, schedule, notional))
         _check_cross(book, size, notional, leverage, schedule, fees)
     new = Holding(symbol, side, size, entry_price, entry_price, mode, collateral, leverage, schedule, initial_rate,
                   opened_at)
@@ -185,6 +190,31 @@ def open_position(book: Book, mode: MarginMode, symbol, side, size, entry_price,
                              f"{requirement:,.2f}, so it would be liquidated at once (check that maintenance is a "
                              f"fraction, 0.005 = 0.5 %)")
     return Change(book.balance - fees - collateral, positions, tuple(entries), new)
+
+
+def highest_leverage(venue, schedule, notional: float) -> float:
+    """The most leverage a notional may carry: the venue's maximum, or its bracket's if lower.
+
+    A cross position opened without a leverage counts its initial margin at this leverage.
+    """
+    cap = schedule.tier(notional).max_leverage
+    return venue.max_leverage if cap is None else min(venue.max_leverage, cap)
+
+
+def _check_bracket(venue, schedule, notional: float, leverage: float, implied: bool = False) -> None:
+    """A leverage above the maximum of the bracket the notional falls in is refused, as the venue does.
+
+    Binance lowers the maximum leverage as the notional grows (its leverage and margin brackets,
+    docs/reference.md); margin_lab.studies.venues.venue_comparison shows such a position as not
+    offered, so the account opens none either. A bracket without a maximum limits nothing here.
+    """
+    tier = schedule.tier(notional)
+    if tier.max_leverage is None or leverage <= tier.max_leverage * (1 + 1e-9):
+        return
+    what = f"an implied leverage (size·entry_price/collateral) of {leverage:.4g}" if implied else f"{leverage:g}"
+    raise ValueError(f"leverage must be <= {tier.max_leverage:g}, the maximum of the bracket a notional of "
+                     f"{notional:,.2f} falls in on {venue.name} (from {tier.floor_notional:,.0f}), got {what} "
+                     f"(lower the leverage or the size)")
 
 
 def _check_isolated(book: Book, notional: float, collateral: float, leverage, schedule, fees: float) -> None:
@@ -324,7 +354,8 @@ def switch(book: Book, symbol, mode, collateral) -> Change:
         if collateral is not None:
             raise ValueError(f"collateral must be None when switching to cross (the collateral returns to the "
                              f"wallet), got {collateral!r}")
-        rate = 1 / (found.leverage if found.leverage is not None else venue.max_leverage)
+        rate = 1 / (found.leverage if found.leverage is not None
+                    else highest_leverage(venue, found.schedule, found.size * found.entry_price))
         changed = replace(found, mode=_CROSS, collateral=0.0, warned=False, initial_rate=rate)
         positions[symbol] = changed
         balance = book.balance + found.collateral

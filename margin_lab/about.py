@@ -71,11 +71,36 @@ def check_setup(packages: Sequence[str] = REQUIRED_PACKAGES) -> None:
     if missing:
         names = ", ".join(missing)
         raise ModuleNotFoundError(
-            f"margin-lab needs {names}; install with: %pip install -e .. in a cell of this notebook "
-            f"(.. is the repository root seen from lessons/), or pip install -e . in a terminal at "
-            f"the repository root; then restart the kernel. This kernel runs {sys.executable}",
+            f"margin-lab needs {names}; install with: {_install_hint(missing)}; then restart the "
+            f"kernel. This kernel runs {sys.executable}",
             name=missing[0],
         )
+
+
+def _install_hint(missing: Sequence[str]) -> str:
+    """How to install what is missing, right from the folder this kernel runs in.
+
+    In a checkout (the folder above ``margin_lab`` holds pyproject.toml) the course is installed
+    with its dependencies by ``%pip install -e ROOT``, ROOT being the repository root as seen from
+    the kernel's working folder (a notebook's own folder): ``..`` from lessons/, ``../..`` from
+    lessons/student/. Anywhere else the missing packages themselves are named.
+    """
+    import os
+    import shlex
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    if not (root / "pyproject.toml").is_file():
+        return f"%pip install {' '.join(missing)} in a cell of this notebook"
+    try:
+        where = os.path.relpath(root)
+    except ValueError:  # another drive on Windows: no relative path
+        where = str(root)
+    return (
+        f"%pip install -e {shlex.quote(where)} in a cell of this notebook ({where} is the repository "
+        f"root seen from this kernel's folder, {os.getcwd()}), or pip install -e . in a terminal at "
+        f"the repository root"
+    )
 
 
 def versions(packages: Sequence[str] = REQUIRED_PACKAGES) -> dict[str, str]:

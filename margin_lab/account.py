@@ -33,7 +33,7 @@ the warning; Kraken 203325763: the notice may not arrive).
 
 Isolated liquidation at the mark: the loss stops at M. Cushion forfeited (BitMEX "the
 maintenance margin is lost", Bybit closes at the bankruptcy price): nothing returns. Cushion
-returned (Kraken derivatives, 4871883902612: the IOC fill leaves the trader the rest): the
+returned (Kraken derivatives, support 360022835671: the IOC fill leaves the trader the rest): the
 wallet gets max(M + uPnL, 0). Cross liquidation, ``venue.cross_liquidation``: ``"all"`` closes
 every cross position; ``"oldest_first"`` (Kraken spot, 203325763) closes them oldest first until
 the pool is back above maintenance. The wallet never goes below 0: a loss past it is the venue's
@@ -285,14 +285,17 @@ class Account:
             Quote per base unit, > 0; also the opening mark.
         collateral : float
             Quote currency, > 0. With the fees, at most :attr:`free_balance`; at least
-            size·entry_price/leverage, or size·entry_price/venue.max_leverage without a leverage.
+            size·entry_price/leverage, or without a leverage size·entry_price over the venue's
+            maximum leverage (or its bracket's, if lower).
         maintenance : float, MaintenanceSchedule or None
             A rate (fraction) or a tiered schedule; None for the venue's own. The requirement at
             entry, maintenance plus the closing fee, must stay below the collateral, else the
             position would open at or past its own liquidation price (refused, naming
             ``collateral``, with a hint at a percent typed as a fraction).
         leverage : float, optional
-            In (0, venue.max_leverage].
+            In (0, venue.max_leverage], and at most the maximum of the bracket the notional falls
+            in when the schedule's brackets carry one (Binance lowers it as the notional grows);
+            without a leverage, the implied one, size·entry_price/collateral, obeys the same.
 
         Returns
         -------
@@ -314,7 +317,8 @@ class Account:
         """Open a cross position: it shares the wallet with every other cross position.
 
         With a ``leverage`` in (0, venue.max_leverage], the free margin (balance + Σ cross uPnL −
-        Σ cross initial margins; a cross position without leverage counts notional/max_leverage)
+        Σ cross initial margins; a cross position without leverage counts notional over the
+        venue's maximum leverage, or its bracket's if lower)
         must cover notional/leverage + fees, and the rate must be below 1/leverage. With or
         without one, the pool must stay above maintenance after the fees. The leverage only gates
         opening: it never moves the liquidation price (REFERENCE.md §4). Other parameters,

@@ -90,8 +90,17 @@ def _margin_level_kernel(equity, requirement):
     return math.inf if equity >= 0 else -math.inf
 
 
-def _positive_or_none(price: float) -> float | None:
-    return float(price) if price > 0 else None
+# A computed price at or below this fraction of the entry price is zero up to float rounding: a 1x
+# long has EP − M/Q = 0 exactly, but M = Q·EP computed in floating point leaves a few units in the
+# last place of EP (3.7e-12 for 3.40983 BTC at 20,000), which no market reaches. Rounding is of
+# order 1e-16 × EP, so the margin is wide; a real price this low would be a leverage of 1 + 1e-12.
+_ZERO_PRICE = 1e-12
+
+
+def _positive_or_none(price: float, entry_price: float = 0.0) -> float | None:
+    """``price`` as a float, or None when no positive price: at or below zero or, given the entry
+    price, at or below ``_ZERO_PRICE`` × entry_price (float rounding of a zero)."""
+    return float(price) if price > _ZERO_PRICE * entry_price else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -465,7 +474,7 @@ def liquidation_price(
     price = _liquidation_price_kernel(
         side.sign, entry_price, size, collateral, rate, amount, fee, basis is Basis.ENTRY
     )
-    return _positive_or_none(price)
+    return _positive_or_none(price, entry_price)
 
 
 def bankruptcy_price(side: str | Side, entry_price: float, size: float, collateral: float) -> float | None:
@@ -502,7 +511,7 @@ def bankruptcy_price(side: str | Side, entry_price: float, size: float, collater
     entry_price = require_positive("entry_price", entry_price)
     size = require_positive("size", size)
     collateral = require_positive("collateral", collateral)
-    return _positive_or_none(_bankruptcy_price_kernel(side.sign, entry_price, size, collateral))
+    return _positive_or_none(_bankruptcy_price_kernel(side.sign, entry_price, size, collateral), entry_price)
 
 
 def margin_level_price(
@@ -568,7 +577,7 @@ def margin_level_price(
         price = entry_price + (threshold * size * entry_price / leverage - balance) / size
     else:
         price = (balance + size * entry_price) / (size * (1 + threshold / leverage))
-    return _positive_or_none(price)
+    return _positive_or_none(price, entry_price)
 
 
 def collateral_to_survive(

@@ -298,12 +298,13 @@ def _solve_tiered(side: Side, entry_price: float, size: float, collateral: float
     if basis is Basis.ENTRY:
         tier = schedule.tier(size * entry_price)
         return _positive_or_none(
-            _liquidation_price_kernel(side.sign, entry_price, size, collateral, tier.rate, tier.amount, fee, True)
+            _liquidation_price_kernel(side.sign, entry_price, size, collateral, tier.rate, tier.amount, fee, True),
+            entry_price,
         )
     uppers = [t.floor_notional for t in schedule.tiers[1:]] + [math.inf]
     for tier, upper in zip(schedule.tiers, uppers):
         price = _liquidation_price_kernel(side.sign, entry_price, size, collateral, tier.rate, tier.amount, fee, False)
-        if price <= 0:
+        if _positive_or_none(price, entry_price) is None:  # zero up to rounding counts as zero
             if tier is schedule.tiers[0]:
                 return None
             continue

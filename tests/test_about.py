@@ -39,6 +39,18 @@ def test_check_setup_names_every_missing_package_how_to_install_and_which_python
     assert caught.value.name == "no_such_package_a"
 
 
+@pytest.mark.parametrize("folder, root", [("lessons", ".."), ("lessons/student", "../.."), (".", ".")])
+def test_check_setup_names_the_repository_root_as_seen_from_the_notebooks_folder(monkeypatch, folder, root):
+    repository = Path(__file__).resolve().parents[1]
+    monkeypatch.chdir(repository / folder)
+    with pytest.raises(ModuleNotFoundError) as caught:
+        check_setup(["no_such_package_a"])
+    message = str(caught.value)
+    assert f"%pip install -e {root} in a cell of this notebook" in message
+    assert (repository / folder / root / "pyproject.toml").is_file()  # the path the message names is the root
+    assert str(repository / folder) in message and "pip install -e . in a terminal" in message
+
+
 def test_check_setup_refuses_a_single_string():
     with pytest.raises(TypeError, match="packages must be a sequence of import names, got the string 'numpy'"):
         check_setup("numpy")

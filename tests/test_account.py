@@ -17,6 +17,7 @@ from margin_lab.account import Account, generic_venue
 from margin_lab.margin import liquidation_price as formula_liquidation_price
 from margin_lab.model import Basis, MarginMode, Side
 from margin_lab.tiers import MaintenanceSchedule
+from margin_lab.venues import venue
 
 ENTRY = replace(generic_venue(), name="entry-basis test venue", basis=Basis.ENTRY)
 RETURNED = replace(generic_venue(), name="cushion-returned test venue", cushion_forfeited=False)
@@ -214,7 +215,7 @@ def test_isolated_loss_stops_at_the_collateral_past_bankruptcy_and_notes_the_ins
 
 
 def test_cushion_returned_venue_gives_back_the_remaining_equity():
-    # Kraken derivatives: the IOC fill where equity stays >= 0 leaves the trader the rest (4871883902612).
+    # Kraken derivatives: the IOC fill where equity stays >= 0 leaves the trader the rest (support 360022835671).
     acct = Account(1_000, venue=RETURNED)
     acct.open_isolated("X", "long", 1, 20_000, collateral=400, maintenance=0.01)
     (event,) = acct.update({"X": 19_750})  # equity 150 < MM 197.5
@@ -583,3 +584,64 @@ def test_an_account_fee_typed_as_a_percent_is_refused(fee_rate):
 def test_a_venue_with_an_opening_fee_typed_as_a_percent_is_refused():
     with pytest.raises(ValueError, match=r"venue.opening_fee_rate must be in \[0, 0.01\]"):
         Account(10_000, venue=replace(generic_venue(), opening_fee_rate=0.02))
+
+
+# ---- a bracket's maximum leverage (Binance lowers it as the notional grows) ----------------------
+
+
+def _bracket_case():
+    """BTCUSDT on Binance: 1 BTC at 100,000 is a notional in the 50,000 bracket, whose maximum is
+    read from the venue's own schedule, and 1x above it is refused."""
+    btc = venue("binance_usdm", "BTCUSDT")
+    tier = btc.maintenance.tier(100_000)
+    assert tier.max_leverage is not None and tier.max_leverage < btc.max_leverage
+    return btc, tier.max_leverage + 1
+
+
+@pytest.mark.parametrize("mode", ["isolated", "cross"])
+def test_a_leverage_above_the_brackets_maximum_is_refused_and_changes_nothing(mode):
+    from margin_lab.studies.venues import venue_comparison
+
+    btc, leverage = _bracket_case()
+    # The comparison table refuses the same position, independently of the account.
+    row = venue_comparison(leverage=leverage, size=1, entry_price=100_000, venues=[btc]).rows[0]
+    assert not row.offered and "maximum at this size" in row.reason
+    acct = Account(1_000_000, venue=btc)
+    before = (acct.balance, acct.positions, acct.ledger_summary())
+    with pytest.raises(ValueError) as caught:
+        if mode == "isolated":
+            acct.open_isolated("BTCUSDT", "long", 1, 100_000, 100_000 / leverage, None, leverage=leverage)
+        else:
+            acct.open_cross("BTCUSDT", "long", 1, 100_000, None, leverage=leverage)
+    message = str(caught.value)
+    assert message.startswith(f"leverage must be <= {leverage - 1:g}") and "100,000.00" in message
+    assert f"got {leverage:g}" in message
+    assert (acct.balance, acct.positions, acct.ledger_summary()) == before
+    # At the bracket's maximum it opens.
+    if mode == "isolated":
+        acct.open_isolated("BTCUSDT", "long", 1, 100_000, 100_000 / (leverage - 1), None, leverage=leverage - 1)
+    else:
+        acct.open_cross("BTCUSDT", "long", 1, 100_000, None, leverage=leverage - 1)
+    assert acct.positions["BTCUSDT"].size == 1
+
+
+def test_an_implied_isolated_leverage_above_the_brackets_maximum_is_refused():
+    btc, leverage = _bracket_case()
+    acct = Account(1_000_000, venue=btc)
+    with pytest.raises(ValueError, match=r"leverage must be <= .*an implied leverage .* of " + f"{leverage:g}"):
+        acct.open_isolated("BTCUSDT", "long", 1, 100_000, 100_000 / leverage, None)
+    assert acct.positions == {} and acct.balance == 1_000_000
+
+
+def test_a_cross_position_without_leverage_counts_its_initial_margin_at_its_brackets_maximum():
+    btc = venue("binance_usdm", "BTCUSDT")
+    small, large = btc.maintenance.tier(10_000).max_leverage, btc.maintenance.tier(100_000).max_leverage
+    assert small == btc.max_leverage and large < small  # 125x for a small notional, lower above 50,000
+    acct = Account(100_000, venue=btc)
+    assert acct.open_cross("SMALL", "long", 0.1, 100_000, None).initial_margin == pytest.approx(10_000 / small)
+    assert acct.open_cross("LARGE", "long", 1, 100_000, None).initial_margin == pytest.approx(100_000 / large)
+    assert acct.free_balance == pytest.approx(100_000 - 10_000 / small - 100_000 / large)
+    # Switched into cross without a leverage, the same rule.
+    switching = Account(100_000, venue=replace(btc, can_switch_open_position=True))
+    switching.open_isolated("BTCUSDT", "long", 1, 100_000, 5_000, None)
+    assert switching.switch_mode("BTCUSDT", "cross").initial_margin == pytest.approx(100_000 / large)

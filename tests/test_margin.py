@@ -318,3 +318,32 @@ def test_a_margin_level_threshold_at_or_above_the_level_at_entry_is_refused(side
         margin_level_price(side, entry_price=20_000, size=1, balance=10_000, leverage=5, threshold=3)
     below = margin_level_price(side, entry_price=20_000, size=1, balance=10_000, leverage=5, threshold=2.4)
     assert (below < 20_000) if side == "long" else (below > 20_000)
+
+
+# ---- a 1x long: a price within float rounding of zero is no price --------------------------------
+
+
+@pytest.mark.parametrize("size", [3.40983, 13.309335, 0.1, 1.0])
+def test_a_one_x_long_has_no_liquidation_or_bankruptcy_price_even_after_rounding(size):
+    from margin_lab import Account, venue
+    from margin_lab.studies.venues import venue_comparison
+    from margin_lab.tiers import MaintenanceSchedule, tiered_liquidation_price
+
+    entry = 20_000
+    collateral = size * entry / 1  # Q·EP / L at 1x: M/Q is EP up to float rounding (3.7e-12 left for 3.40983)
+    assert liquidation_price("long", entry, size, collateral, 0.01) is None
+    assert bankruptcy_price("long", entry, size, collateral) is None
+    assert tiered_liquidation_price("long", entry, size, collateral, MaintenanceSchedule.fixed(0.01)) is None
+    acct = Account(10 * collateral)
+    acct.open_isolated("X", "long", size, entry, collateral, 0.01, leverage=1)
+    assert acct.liquidation_price("X") is None and acct.bankruptcy_price("X") is None
+    row = venue_comparison("long", leverage=1, size=size, entry_price=entry, venues=[venue("kraken_derivatives")]).rows[0]
+    assert row.liquidation_price is None and row.liquidation_distance == 1.0
+    # The mirror short at 1x keeps its price: (EP + M/Q) / (1 + r), twice the entry over 1.01.
+    assert liquidation_price("short", entry, size, collateral, 0.01) == pytest.approx(2 * entry / 1.01)
+
+
+def test_a_long_just_above_one_x_still_has_its_small_price():
+    # 1.0001x: EP − M/Q = EP·(1 − 1/1.0001), about 2.0 on a 20,000 entry, far above rounding.
+    price = liquidation_price("long", 20_000, 1, 20_000 / 1.0001, 0.0)
+    assert price == pytest.approx(20_000 * (1 - 1 / 1.0001)) and price > 1
