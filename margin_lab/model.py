@@ -117,6 +117,16 @@ class Event:
     step: int = 0
     detail: str = ""
 
+    def summary(self) -> str:
+        """The event in one line to read: its kind, the position, the mark price and the detail.
+
+        >>> Event("margin_call", "BTCUSDT", price=18_120, margin_level=1.3245,
+        ...       detail="margin level 132% below the warning level 150%").summary()
+        'margin_call on BTCUSDT at a mark of 18,120.00: margin level 132% below the warning level 150%'
+        """
+        line = f"{self.kind} on {self.symbol} at a mark of {self.price:,.2f}"
+        return f"{line}: {self.detail}" if self.detail else line
+
 
 @dataclass(frozen=True)
 class Venue:

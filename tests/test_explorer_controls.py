@@ -1,5 +1,6 @@
-"""Every enabled control of the explorers of lessons 00, 01 and 04 and of the portfolio planner
-(lesson 08) moves the figure or the summary; a control that cannot is greyed out and says why.
+"""Every enabled control of every explorer the lessons call (lessons 00-09, each made as its
+lesson makes it) moves the figure or the summary, in its default state and at least one other;
+a control that cannot is greyed out and says why.
 
 The test does not know which controls matter: it takes each enabled control in a given state,
 tries the values at the ends and in the middle of its range (or every other option), and
@@ -32,13 +33,15 @@ def _shown(explorer):
 def _moves_something(explorer, name) -> list:
     """The candidate values of control ``name`` that change the figure or the summary."""
     control = explorer.controls[name]
-    start, before = control.value, _shown(explorer)
+    # A control may move others (a venue preset sets the fee and the rate): going back restores
+    # every control's value, so the next candidate starts from the same state.
+    start, everything, before = control.value, explorer.values(), _shown(explorer)
     moved = []
     for value in _candidates(control):
         explorer.set(**{name: value})
         if explorer.status_text == "" and _shown(explorer) != before:
             moved.append(value)
-        explorer.set(**{name: start})
+        explorer.set(**everything)
     assert _shown(explorer) == before, f"{name}: going back to {start!r} did not restore the view"
     return moved
 
@@ -131,3 +134,76 @@ def test_every_enabled_control_of_lessons_00_and_01_moves_the_figure_or_summary(
     explorer = make()
     explorer.set(**state)
     _check_state(explorer)
+
+
+def _lesson_08_planner():
+    """The planner exactly as lesson 08 calls it: its three-leg cross draft and a 1,500 budget."""
+    draft = ml.Portfolio(10_000, fee_rate=0.0005, legs=(
+        ml.Leg("BTC", "long", size=1, leverage=10, mode="cross"),
+        ml.Leg("ETH", "long", size=6, leverage=10, mode="cross"),
+        ml.Leg("SOL", "short", size=48, leverage=10, mode="cross"),
+    ))
+    return ml.portfolio_planner_explorer(draft, budget=1_500)
+
+
+#: Every explorer the lessons use (``grep -l '_explorer(' lessons/*.ipynb``), made as its lesson
+#: makes it, in its default state and in one other state the lesson's text or exercises lead to.
+LESSON_EXPLORERS = {
+    "02-setup-default": (ml.isolated_setup_explorer, {}),
+    "02-setup-2x": (ml.isolated_setup_explorer, {"collateral": 5_000, "leverage": 2}),
+    "03-liquidation-default": (ml.liquidation_explorer, {}),
+    "03-liquidation-bybit-50x": (ml.liquidation_explorer, {"venue": "bybit", "leverage": 50, "fee_rate": 0.0}),
+    "03-liquidation-short-entry": (ml.liquidation_explorer, {"side": "short", "basis": "entry", "fee_rate": 0.0005}),
+    "05-cross-default": (ml.cross_explorer, {}),
+    "05-cross-other": (ml.cross_explorer, {"portfolio": "hedged_pair", "scenario": "grind"}),
+    "06-own-book-default": (ml.own_book_explorer, {}),
+    "06-own-book-gaps": (ml.own_book_explorer, {"gaps": True, "second_side": "short"}),
+    "07-venues-default": (ml.venue_explorer, {}),
+    "07-venues-one-venue": (ml.venue_explorer, {"venue": "binance_usdm", "size": 100}),
+    "08-planner-lesson": (_lesson_08_planner, {}),
+    "08-planner-isolated": (_lesson_08_planner, {"mode_2": "isolated", "leverage_2": 20}),
+    "09-coin-default": (ml.coin_collateral_explorer, {}),
+    "09-coin-long-usdt": (ml.coin_collateral_explorer, {"collateral": "usdt", "side": "long"}),
+}
+
+
+def test_every_explorer_the_lessons_call_is_driven_here():
+    import json
+    import re
+    from pathlib import Path
+
+    called = set()
+    for path in sorted((Path(__file__).resolve().parents[1] / "lessons").glob("[0-9][0-9]_*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            if cell["cell_type"] == "code":
+                called |= set(re.findall(r"ml\.(\w+_explorer)\(", "".join(cell["source"])))
+    driven = {make.__name__ for make, _ in LESSON_EXPLORERS.values() if make.__name__ != "_lesson_08_planner"}
+    driven |= {"portfolio_planner_explorer", "leverage_explorer", "position_manager_explorer"}
+    assert called and called <= driven, f"explorers a lesson calls but no test drives: {called - driven}"
+
+
+@pytest.mark.parametrize("case", LESSON_EXPLORERS)
+def test_every_enabled_control_of_every_lesson_explorer_moves_the_figure_or_summary(case):
+    make, state = LESSON_EXPLORERS[case]
+    explorer = make()
+    explorer.set(**state)
+    assert explorer.status_text == "", explorer.status_text
+    _check_state(explorer)
+
+
+def test_a_venue_preset_greys_out_the_liquidation_explorers_rate_and_basis_and_says_why():
+    explorer = ml.liquidation_explorer()
+    locked = ("maintenance_rate", "basis")
+    assert not any(explorer.controls[name].disabled for name in locked)
+    assert not any("greyed out" in explorer.controls[name].tooltip for name in locked)
+    explorer.controls["venue"].value = "bybit"  # as the browser does
+    for name in locked:
+        assert explorer.controls[name].disabled
+        assert "greyed out: the Bybit" in explorer.controls[name].tooltip
+    # Moving them while locked changes nothing: the preset decides.
+    before = _shown(explorer)
+    explorer.set(maintenance_rate=0.02, basis="mark")
+    assert _shown(explorer) == before
+    explorer.controls["venue"].value = "custom"
+    assert not any(explorer.controls[name].disabled for name in locked)
+    assert not any("greyed out" in explorer.controls[name].tooltip for name in locked)

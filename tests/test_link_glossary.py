@@ -20,8 +20,9 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 import link_glossary  # noqa: E402
 
-#: Lessons already linked. Lessons 02, 03 and 05-08 were being rewritten in parallel when the
-#: linker was written: run ``python tools/link_glossary.py`` after merging and add them here.
+#: Every lesson of the course, 00 to 09 (issue 17: "the first use of each glossary term in the
+#: course, in lesson order, defines it or links to its glossary entry"). Each lesson links its own
+#: first use, so a learner who opens any lesson from a link finds the definition too.
 LINKED = sorted(p.name for p in (Path(__file__).resolve().parents[1] / "lessons").glob("[0-9][0-9]_*.ipynb"))
 GLOSSARY = """**Margin level (`margin_level`).** a
 
@@ -101,3 +102,39 @@ def test_every_glossary_link_reaches_an_anchor(path):
     for target, anchor in re.findall(r"\]\(((?:\.\./)?GLOSSARY\.md)#([\w-]+)\)", text):
         assert (path.parent / target).is_file(), f"{path.name}: {target} does not exist from {path.parent.name}/"
         assert anchor in anchors, f"{path.name}: no glossary entry {anchor!r}"
+
+
+def _unlinked_before_the_link(cells: list[str], glossary) -> list[tuple[str, str]]:
+    """(anchor, text) of each entry a lesson links while an earlier use of its terms is not linked."""
+    text = "\n\n".join(cells)
+    late = []
+    for entry in glossary:
+        link = re.search(rf"\]\(GLOSSARY\.md#{re.escape(entry.anchor)}\)", text)
+        if link is None:
+            continue
+        start = text.rfind("[", 0, link.start())
+        for term in entry.terms:
+            hit = link_glossary._first_free(link_glossary._term_pattern(term), text)
+            if hit is not None and hit[0] < start:
+                late.append((entry.anchor, text[hit[0]:hit[1]]))
+    return late
+
+
+def test_a_link_placed_after_an_unlinked_use_is_caught():
+    cells = ["The margin level falls.", "Later: the [margin level](GLOSSARY.md#margin-level)."]
+    assert _unlinked_before_the_link(cells, _entries()) == [("margin-level", "margin level")]
+    assert _unlinked_before_the_link(list(reversed(cells)), _entries()) == []
+
+
+def test_the_course_is_every_lesson_from_00_to_09():
+    assert [name[:2] for name in LINKED] == [f"{n:02d}" for n in range(10)]
+
+
+@pytest.mark.parametrize("name", LINKED)
+def test_the_first_use_of_each_linked_term_is_the_linked_one(name):
+    """The linker skips an entry a lesson already links; this makes sure that link comes first."""
+    glossary = link_glossary.entries((ROOT / "lessons" / "GLOSSARY.md").read_text(encoding="utf-8"))
+    cells = json.loads((ROOT / "lessons" / name).read_text(encoding="utf-8"))["cells"]
+    prose = ["".join(c["source"]) for c in cells
+             if c["cell_type"] == "markdown" and "solution" not in c["metadata"].get("tags", [])]
+    assert _unlinked_before_the_link(prose, glossary) == [], f"{name}: a term is used before its glossary link"

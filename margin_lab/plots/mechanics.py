@@ -60,8 +60,10 @@ def draw_mark_vs_last(ax: "Axes", hour: "MarkVsLast") -> None:
     """
     h, q, b = hour, hour.quote, hour.base
     ax.plot(h.times, h.last, label="Last traded price", **_STYLES["last"])
-    ax.plot(h.times, h.index, label="Index (spot venues)", **_STYLES["index"])
     ax.plot(h.times, h.mark, label="Mark price (triggers liquidation)", **line_style("price"))
+    # The index runs within a few dozen quote units of the mark: drawn on top of it (dotted),
+    # or the thicker mark line would hide the line the legend lists.
+    ax.plot(h.times, h.index, label="Index (spot venues)", zorder=3, **_STYLES["index"])
     ax.axhline(h.entry_price, label=f"Entry {price(h.entry_price)}", **line_style("entry"))
     if h.liquidation_price is not None:
         ax.axhline(h.liquidation_price, label=f"Liquidation {price(h.liquidation_price)}",

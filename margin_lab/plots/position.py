@@ -57,6 +57,56 @@ def _zoom_on_liquidation(ax: "Axes", curve: "EquityCurve") -> None:
     inset.xaxis.set_major_locator(MaxNLocator(nbins=3))
 
 
+def _warned_marker() -> dict:
+    """The warning marker: an open ring, larger than the liquidation cross, so that when the
+    two events fall hours apart the cross shows inside the ring instead of hiding it."""
+    return {**line_style("mark"), "markerfacecolor": "none", "markeredgewidth": 1.8, "markersize": 12}
+
+
+def _zoom_on_levels(ax: "Axes", path: "LiquidationPath") -> None:
+    """An inset magnifying the warning, liquidation and bankruptcy prices where the path first
+    crosses them: at 10x they lie within about 140 quote units of each other, a hair's width on
+    the full scale. Drawn only when the path reaches the warning or the liquidation price and
+    the three prices span less than a tenth of the figure's price range."""
+    from matplotlib.ticker import MaxNLocator
+
+    p = path
+    levels = [x for x in (p.warning_price, p.liquidation_price, p.bankruptcy_price) if x is not None]
+    days = [d for d in (p.warning_day, p.liquidation_day) if d is not None]
+    if len(levels) < 2 or not days:
+        return
+    low, high = min(levels), max(levels)
+    span = max(max(p.prices), high) - min(min(p.prices), low)
+    gap = high - low
+    if gap <= 0 or gap >= 0.1 * span:
+        return
+    half = max(1.0, 1.5 * (max(days) - min(days)))
+    start, end = max(p.times[0], min(days) - half), min(p.times[-1], max(days) + half)
+    # Where the path is not: above the entry while a long falls, below it while a short rises.
+    bounds = [0.3, 0.5, 0.36, 0.36] if p.side.value == "long" else [0.3, 0.06, 0.36, 0.36]
+    inset = ax.inset_axes(bounds)
+    inset.plot(p.times, p.prices, **line_style("price"))
+    if p.warning_price is not None and p.liquidation_price is not None:
+        inset.axhspan(min(p.warning_price, p.liquidation_price), max(p.warning_price, p.liquidation_price),
+                      **fill_style("band"))
+        inset.axhline(p.warning_price, **line_style("warning"))
+    if p.liquidation_price is not None:
+        inset.axhline(p.liquidation_price, **line_style("liquidation"))
+    if p.bankruptcy_price is not None:
+        inset.axhline(p.bankruptcy_price, **line_style("bankruptcy"))
+    if p.warning_day is not None and (p.liquidation_day is None or p.warning_day < p.liquidation_day):
+        inset.plot([p.warning_day], [p.prices[p.times.index(p.warning_day)]], **_warned_marker())
+    if p.liquidation_day is not None:
+        inset.plot([p.liquidation_day], [p.prices[p.times.index(p.liquidation_day)]], **line_style("event"))
+    inset.set_xlim(start, end)
+    inset.set_ylim(low - 0.6 * gap, high + 0.6 * gap)
+    inset.set_title("Zoom: warning, liquidation, bankruptcy", fontsize="small", loc="left")
+    inset.tick_params(labelsize="x-small")
+    thousands(inset, "y")
+    inset.xaxis.set_major_locator(MaxNLocator(nbins=3))
+    inset.yaxis.set_major_locator(MaxNLocator(nbins=4))
+
+
 def draw_equity_curve(ax: "Axes", curve: "EquityCurve") -> None:
     """Equity and maintenance margin against the mark price, with the entry, the current mark,
     and the liquidation and bankruptcy prices (lesson 1).
@@ -170,7 +220,7 @@ def draw_liquidation_path(ax: "Axes", path: "LiquidationPath") -> None:
         ax.axhline(p.bankruptcy_price, label=f"Bankruptcy {price(p.bankruptcy_price)}", **line_style("bankruptcy"))
     if p.warning_day is not None and (p.liquidation_day is None or p.warning_day < p.liquidation_day):
         ax.plot([p.warning_day], [p.prices[p.times.index(p.warning_day)]],
-                label=f"Warned on day {number(p.warning_day, 1)}", **line_style("mark"))
+                label=f"Warned on day {number(p.warning_day, 1)}", **_warned_marker())
     if p.liquidation_day is not None:
         ax.plot([p.liquidation_day], [p.prices[p.times.index(p.liquidation_day)]],
                 label=f"Liquidated on day {number(p.liquidation_day, 1)}", **line_style("event"))
@@ -181,5 +231,6 @@ def draw_liquidation_path(ax: "Axes", path: "LiquidationPath") -> None:
     ax.set_xlabel("Time (days)")
     ax.set_ylabel(f"Mark price ({q} per {b})")
     ax.set_xlim(p.times[0], p.times[-1])
+    _zoom_on_levels(ax, p)
     thousands(ax, "y")
     legend_outside(ax)

@@ -140,15 +140,19 @@ def isolated_setup_explorer(
 _CUSTOM = "custom"
 
 
-def _sync_preset(controls: dict[str, Any], changed: set[str], *, notional: float) -> None:
-    """A preset fills in (and locks) the maintenance rate and basis; choosing it sets its fee."""
+def _sync_preset(controls: dict[str, Any], changed: set[str], *, notional: float, tips: dict[str, str]) -> None:
+    """A preset fills in (and locks) the maintenance rate and basis, their tooltips saying why
+    they are greyed out; choosing it sets its fee."""
     key = controls["venue"].value
     custom = key == _CUSTOM
-    controls["maintenance_rate"].disabled = not custom
-    controls["basis"].disabled = not custom
-    if custom:
+    preset = None if custom else _preset(key)
+    for name, tip in tips.items():
+        controls[name].disabled = not custom
+        controls[name].tooltip = tip if preset is None else (
+            f"{tip} (greyed out: the {preset.name} preset sets it to the venue's own rule; "
+            "choose Custom to move it)")
+    if preset is None:
         return
-    preset = _preset(key)
     leverage = controls["leverage"].value
     if leverage > preset.max_leverage:
         return  # the compute step refuses it, in the status line
@@ -195,9 +199,9 @@ def liquidation_explorer(
     warning level and liquidation, and the liquidation and bankruptcy prices; the summary gives
     entry, warning, liquidation and bankruptcy prices with their distances in percent. A preset
     locks the maintenance rate and basis to the venue's own (tiered for Binance, 0.4 / leverage
-    for Kraken spot) and sets the fee to its taker fee, which stays adjustable. A maintenance
-    rate at or above 1/leverage, or a leverage above the preset's maximum, is refused in the
-    status line.
+    for Kraken spot; both sliders greyed out, their tooltips saying why) and sets the fee to its
+    taker fee, which stays adjustable. A maintenance rate at or above 1/leverage, or a leverage
+    above the preset's maximum, is refused in the status line.
 
     Controls: ``side``, ``leverage``, ``maintenance_rate`` (0 to 20 %), ``fee_rate`` (0 to
     0.2 %), ``basis``, ``venue`` ("custom" or a key of :data:`margin_lab.venues.VENUES`). The
@@ -240,5 +244,6 @@ def liquidation_explorer(
     }
     compute = partial(_path, warning_level=warning_level, entry_price=entry_price, size=size, depth=depth,
                       base=base, quote=quote)
-    sync = partial(_sync_preset, notional=size * entry_price)
+    tips = {name: controls[name].tooltip for name in ("maintenance_rate", "basis")}
+    sync = partial(_sync_preset, notional=size * entry_price, tips=tips)
     return Explorer("Liquidation-price explorer", controls, compute, draw_liquidation_path, sync=sync)
