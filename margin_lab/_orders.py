@@ -25,8 +25,8 @@ from ._checks import (
 )
 from ._engine import Holding, level, pool
 from .ledger import TRANSFER, LedgerEntry
-from .margin import _bankruptcy_price_kernel, _cross_collateral_kernel, _funding_kernel, _positive_or_none
-from .model import Basis, MarginMode, Side, Venue
+from .margin import _bankruptcy_price_kernel, _cross_collateral_kernel, _funding_kernel, _positive_or_none, checked_position
+from .model import Basis, MarginMode, Venue
 from .tiers import MaintenanceSchedule, _solve_tiered, as_schedule
 
 _ISOLATED, _CROSS = MarginMode.ISOLATED, MarginMode.CROSS
@@ -171,9 +171,7 @@ def open_position(book: Book, mode: MarginMode, symbol, side, size, entry_price,
     symbol = require_text("symbol", symbol)
     if symbol in book.positions:
         raise ValueError(f"symbol {symbol!r} is already open: close or reduce it first")
-    side = require_choice("side", side, Side)
-    size = require_positive("size", size)
-    entry_price = require_positive("entry_price", entry_price)
+    side, entry_price, size = checked_position(side, entry_price, size)
     schedule, leverage = opening_terms(book, mode, maintenance, leverage)
     notional = size * entry_price
     fee_rows = [(book.fee_rate, "taker fee"), (venue.opening_fee_rate, "opening fee")]

@@ -18,8 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._checks import require_choice, require_margin_level, require_number, require_positive
-from ..margin import initial_margin, margin_level_price
+from .._checks import require_margin_level, require_number, require_positive
+from ..margin import checked_position, initial_margin, margin_level_price
 from ..model import Position, Side
 from ..text import number, percent, price
 from .feedback import Feedback, entered_text, first_hint, gap_text, tolerance_or, verdict
@@ -170,9 +170,7 @@ def check_margin_call_price(
     Not quite: ... That counts only the used margin (4,000.00) as equity: ...
     """
     answer = require_number("answer", answer, hint="a price, e.g. 13200")
-    side = require_choice("side", side, Side)
-    entry_price = require_positive("entry_price", entry_price)
-    size = require_positive("size", size)
+    side, entry_price, size = checked_position(side, entry_price, size)
     balance = require_positive("balance", balance)
     leverage = require_positive("leverage", leverage)
     threshold = require_margin_level("threshold", threshold)
