@@ -4,8 +4,9 @@ The linear rules (:mod:`margin_lab._orders`) compute with a position's value Q·
 currency; an inverse position of face value Q_usd is worth Q_usd/P coins. The holding record
 below keeps the same fields as the linear one (``size`` holds Q_usd) and answers P&L,
 maintenance and initial margin in the coin, so the liquidation engine (:mod:`margin_lab._engine`)
-and the rules that only add and compare amounts (margin moves, the cross pool, switching mode)
-work unchanged in coin units. What differs, opening, closing, funding, rollover and the
+and the rules that only add and compare amounts (margin moves, the cross pool, switching mode,
+rollover on the entry value, the checks an opening shares, how a close or a payment is booked)
+work unchanged in coin units. What differs, the amounts of opening, closing and funding and the
 liquidation and bankruptcy prices, lives here. Each function takes the account's read-only
 ``Book`` and returns a ``Change`` the account commits in one step.
 
@@ -20,9 +21,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from ._checks import require_choice, require_leverage, require_positive, require_range, require_text
+from ._checks import require_choice, require_positive, require_range, require_text
 from ._engine import Holding, level, pool
-from ._orders import Book, Change, backing, holding
+from ._opening import initial_rate, opening_terms
+from ._orders import Book, Change, backing, closed, closing_backing, holding, paid
 from .inverse import (
     _inverse_bankruptcy_price_kernel,
     _inverse_pnl_kernel,
@@ -32,7 +34,6 @@ from .inverse import (
 from .ledger import TRANSFER
 from .margin import _positive_or_none
 from .model import Basis, MarginMode, Side
-from .tiers import as_schedule
 
 _ISOLATED = MarginMode.ISOLATED
 LINEAR_QUOTES = ("USDT", "USDC", "BUSD", "FDUSD")
@@ -85,16 +86,7 @@ def open_position(book: Book, coin: str, mode: MarginMode, symbol, side, size_us
     side = require_choice("side", side, Side)
     size_usd = require_positive("size_usd", size_usd, hint="the contracts' face value in USD")
     entry_price = require_positive("entry_price", entry_price, hint="USD per coin")
-    if maintenance is None:
-        maintenance = venue.maintenance
-        if maintenance is None:
-            raise ValueError(f"maintenance must be a rate or a MaintenanceSchedule: {venue.name} has no default "
-                             f"schedule, got None")
-    schedule = as_schedule(maintenance)
-    if leverage is not None:
-        leverage = require_leverage(leverage, venue.max_leverage, hint=f"the maximum on {venue.name}")
-    if not (venue.isolated_available if mode is _ISOLATED else venue.cross_available):
-        raise ValueError(f"margin_mode {mode.value!r} is not available on {venue.name}")
+    schedule, leverage = opening_terms(book, mode, maintenance, leverage)
     value = size_usd / entry_price  # the position's value in the coin at entry
     rate = schedule.rate(value)
     fee_rows = [(book.fee_rate, "taker fee"), (venue.opening_fee_rate, "opening fee")]
@@ -104,13 +96,11 @@ def open_position(book: Book, coin: str, mode: MarginMode, symbol, side, size_us
     if mode is _ISOLATED:
         collateral = require_positive("collateral", collateral, hint=f"in {coin}")
         _check_isolated(book, coin, value, collateral, leverage, rate, fees)
-        initial_rate = 1 / leverage if leverage is not None else collateral / value
     else:
         collateral = 0.0
-        initial_rate = 1 / (leverage if leverage is not None else venue.max_leverage)
         _check_cross(book, coin, size_usd, value, leverage, rate, fees)
     new = InverseHolding(symbol, side, size_usd, entry_price, entry_price, mode, collateral, leverage, schedule,
-                         initial_rate, opened_at)
+                         initial_rate(venue, mode, leverage, collateral, value), opened_at)
     positions = {**book.positions, symbol: new}
     if mode is _ISOLATED:
         entries.append(book.entry(TRANSFER, symbol, collateral, f"wallet -> {symbol} collateral"))
@@ -181,13 +171,7 @@ def reduce(book: Book, coin: str, symbol, size_usd, price) -> Change:
     price = require_positive("price", price, hint="USD per coin")
     if quantity > found.size:
         raise ValueError(f"size_usd must be <= the open face value {found.size:,.2f} USD of {symbol}, got {size_usd!r}")
-    full = quantity == found.size
-    if found.is_cross:
-        held = book.balance + math.fsum(h.pnl() for h in book.positions.values() if h.is_cross and h is not found)
-        released = 0.0
-    else:
-        held = found.collateral
-        released = found.collateral if full else found.collateral * quantity / found.size
+    held, released = closing_backing(book, found, quantity)
     if held + found.pnl(price) < 0:
         bankrupt = _inverse_bankruptcy_price_kernel(found.side.sign, found.entry_price, found.size, held)
         raise ValueError(f"price {price!r} is past the bankruptcy price {bankrupt:,.2f} of {symbol}; call update() "
@@ -198,17 +182,8 @@ def reduce(book: Book, coin: str, symbol, size_usd, price) -> Change:
     if balance < 0:
         raise ValueError(f"price {price!r}: closing realises {realized:.8g} {coin} and a {fee:.8g} {coin} fee, more "
                          f"than the wallet {book.balance:.8g} {coin} can pay; close profitable positions first")
-    positions = dict(book.positions)
-    if full:
-        del positions[symbol]
-    else:
-        positions[symbol] = replace(found, size=found.size - quantity, collateral=found.collateral - released)
-    entries = [book.entry(TRANSFER, symbol, released, f"{symbol} collateral -> wallet")] if released else []
-    entries.append(book.entry("realized_pnl", symbol, realized, f"closed {quantity:,.2f} USD at {price:,.2f}"))
-    if fee:
-        entries.append(book.entry("fee", symbol, -fee, f"taker fee {book.fee_rate:.4%} on {quantity / price:.8g} "
-                                                       f"{coin}"))
-    return Change(balance, positions, tuple(entries), realized)
+    return closed(book, found, quantity, released, realized, fee, f"closed {quantity:,.2f} USD at {price:,.2f}",
+                  f"taker fee {book.fee_rate:.4%} on {quantity / price:.8g} {coin}")
 
 
 def funding(book: Book, coin: str, symbol, rate) -> Change:
@@ -218,40 +193,5 @@ def funding(book: Book, coin: str, symbol, rate) -> Change:
                          hint="a fraction per funding interval, 0.0001 = 0.01 %")
     value = found.size / found.mark
     payment = -found.side.sign * rate * value
-    positions, balance = dict(book.positions), book.balance
-    if found.is_cross:
-        payment = max(payment, -balance)
-        balance += payment
-    else:
-        payment = max(payment, -found.collateral)
-        positions[found.symbol] = replace(found, collateral=found.collateral + payment)
-    note = f"funding rate {rate:.4%} on {value:.8g} {coin}"
-    return Change(balance, positions, (book.entry("funding", found.symbol, payment, note),) if payment else (), payment)
+    return paid(book, found, "funding", payment, f"funding rate {rate:.4%} on {value:.8g} {coin}")
 
-
-def rollover(book: Book, symbol) -> Change:
-    """One rollover period, venue.rollover_fee_rate × the entry value in the coin, capped like funding."""
-    held = [holding(book, symbol)] if symbol is not None else list(book.positions.values())
-    rate = book.venue.rollover_fee_rate
-    positions, balance, entries = dict(book.positions), book.balance, []
-    for found in held:
-        charge = rate * found.size / found.entry_price
-        if found.is_cross:
-            charge = min(charge, balance)
-            balance -= charge
-        else:
-            charge = min(charge, found.collateral)
-            positions[found.symbol] = replace(found, collateral=found.collateral - charge)
-        if charge:
-            entries.append(book.entry("rollover", found.symbol, -charge, f"rollover {rate:.4%} of the entry value"))
-    return Change(balance, positions, tuple(entries), math.fsum(-e.amount for e in entries))
-
-
-def after_switch(change: Change, symbol: str) -> Change:
-    """Fix the initial rate the linear switch computed for a position without a leverage
-    (collateral / entry value, here in the coin)."""
-    found = change.positions[symbol]
-    if found.mode is not _ISOLATED or found.leverage is not None:
-        return change
-    fixed = replace(found, initial_rate=found.collateral / (found.size / found.entry_price))
-    return replace(change, positions={**change.positions, symbol: fixed}, value=fixed)

@@ -17,7 +17,6 @@ from dataclasses import dataclass, replace
 
 from ._checks import (
     require_choice,
-    require_leverage,
     require_opens_before_liquidation,
     require_positive,
     require_range,
@@ -25,9 +24,10 @@ from ._checks import (
 )
 from ._engine import Holding, level, pool
 from .ledger import TRANSFER, LedgerEntry
-from .margin import _bankruptcy_price_kernel, _cross_collateral_kernel, _funding_kernel, _positive_or_none
-from .model import Basis, MarginMode, Side, Venue
-from .tiers import _solve_tiered, as_schedule
+from .margin import _bankruptcy_price_kernel, _cross_collateral_kernel, _funding_kernel, _positive_or_none, checked_position
+from ._opening import check_bracket, initial_rate, opening_terms
+from .model import Basis, MarginMode, Venue
+from .tiers import _solve_tiered
 
 _ISOLATED, _CROSS = MarginMode.ISOLATED, MarginMode.CROSS
 
@@ -147,24 +147,13 @@ def open_position(book: Book, mode: MarginMode, symbol, side, size, entry_price,
     symbol = require_text("symbol", symbol)
     if symbol in book.positions:
         raise ValueError(f"symbol {symbol!r} is already open: close or reduce it first")
-    side = require_choice("side", side, Side)
-    size = require_positive("size", size)
-    entry_price = require_positive("entry_price", entry_price)
-    if maintenance is None:
-        maintenance = venue.maintenance
-        if maintenance is None:
-            raise ValueError(f"maintenance must be a rate or a MaintenanceSchedule: {venue.name} has no default "
-                             f"schedule, got None")
-    schedule = as_schedule(maintenance)
-    if leverage is not None:
-        leverage = require_leverage(leverage, venue.max_leverage, hint=f"the maximum on {venue.name}")
-    if not (venue.isolated_available if mode is _ISOLATED else venue.cross_available):
-        raise ValueError(f"margin_mode {mode.value!r} is not available on {venue.name}")
+    side, entry_price, size = checked_position(side, entry_price, size)
+    schedule, leverage = opening_terms(book, mode, maintenance, leverage)
     notional = size * entry_price
     if leverage is None and mode is _ISOLATED:
-        _check_bracket(venue, schedule, notional, notional / require_positive("collateral", collateral), implied=True)
+        check_bracket(venue, schedule, notional, notional / require_positive("collateral", collateral), implied=True)
     elif leverage is not None:
-        _check_bracket(venue, schedule, notional, leverage)
+        check_bracket(venue, schedule, notional, leverage)
     fee_rows = [(book.fee_rate, "taker fee"), (venue.opening_fee_rate, "opening fee")]
     entries = [book.entry("fee", symbol, -r * notional, f"{label} {r:.4%} on {notional:,.2f}")
                for r, label in fee_rows if r]
@@ -172,13 +161,11 @@ def open_position(book: Book, mode: MarginMode, symbol, side, size, entry_price,
     if mode is _ISOLATED:
         collateral = require_positive("collateral", collateral)
         _check_isolated(book, notional, collateral, leverage, schedule, fees)
-        initial_rate = 1 / leverage if leverage is not None else collateral / notional
     else:
         collateral = 0.0
-        initial_rate = 1 / (leverage if leverage is not None else highest_leverage(venue, schedule, notional))
         _check_cross(book, size, notional, leverage, schedule, fees)
-    new = Holding(symbol, side, size, entry_price, entry_price, mode, collateral, leverage, schedule, initial_rate,
-                  opened_at)
+    new = Holding(symbol, side, size, entry_price, entry_price, mode, collateral, leverage, schedule,
+                  initial_rate(venue, mode, leverage, collateral, notional, schedule), opened_at)
     positions = {**book.positions, symbol: new}
     if mode is _ISOLATED:
         entries.append(book.entry(TRANSFER, symbol, collateral, f"wallet -> {symbol} collateral"))
@@ -190,31 +177,6 @@ def open_position(book: Book, mode: MarginMode, symbol, side, size, entry_price,
                              f"{requirement:,.2f}, so it would be liquidated at once (check that maintenance is a "
                              f"fraction, 0.005 = 0.5 %)")
     return Change(book.balance - fees - collateral, positions, tuple(entries), new)
-
-
-def highest_leverage(venue, schedule, notional: float) -> float:
-    """The most leverage a notional may carry: the venue's maximum, or its bracket's if lower.
-
-    A cross position opened without a leverage counts its initial margin at this leverage.
-    """
-    cap = schedule.tier(notional).max_leverage
-    return venue.max_leverage if cap is None else min(venue.max_leverage, cap)
-
-
-def _check_bracket(venue, schedule, notional: float, leverage: float, implied: bool = False) -> None:
-    """A leverage above the maximum of the bracket the notional falls in is refused, as the venue does.
-
-    Binance lowers the maximum leverage as the notional grows (its leverage and margin brackets,
-    docs/reference.md); margin_lab.studies.venues.venue_comparison shows such a position as not
-    offered, so the account opens none either. A bracket without a maximum limits nothing here.
-    """
-    tier = schedule.tier(notional)
-    if tier.max_leverage is None or leverage <= tier.max_leverage * (1 + 1e-9):
-        return
-    what = f"an implied leverage (size·entry_price/collateral) of {leverage:.4g}" if implied else f"{leverage:g}"
-    raise ValueError(f"leverage must be <= {tier.max_leverage:g}, the maximum of the bracket a notional of "
-                     f"{notional:,.2f} falls in on {venue.name} (from {tier.floor_notional:,.0f}), got {what} "
-                     f"(lower the leverage or the size)")
 
 
 def _check_isolated(book: Book, notional: float, collateral: float, leverage, schedule, fees: float) -> None:
@@ -270,14 +232,7 @@ def reduce(book: Book, symbol, size, price) -> Change:
     price = require_positive("price", price)
     if quantity > found.size:
         raise ValueError(f"size must be <= the open size {found.size:g} of {symbol}, got {size!r}")
-    full = quantity == found.size
-    if found.is_cross:
-        backing = _cross_collateral_kernel(
-            book.balance, [h.pnl() for h in book.positions.values() if h.is_cross and h is not found], [])
-        released = 0.0
-    else:
-        backing = found.collateral
-        released = found.collateral if full else found.collateral * quantity / found.size
+    backing, released = closing_backing(book, found, quantity)
     if backing + found.pnl(price) < 0:
         bankrupt = found.entry_price - found.side.sign * backing / found.size
         raise ValueError(f"price {price!r} is past the bankruptcy price {bankrupt:,.2f} of {symbol}; call update() "
@@ -288,16 +243,36 @@ def reduce(book: Book, symbol, size, price) -> Change:
     if balance < 0:
         raise ValueError(f"price {price!r}: closing realises {realized:,.2f} and a {fee:,.2f} fee, more than the "
                          f"wallet {book.balance:,.2f} can pay; close profitable positions first or deposit")
+    return closed(book, found, quantity, released, realized, fee, f"closed {quantity:g} at {price:,.2f}",
+                  f"taker fee {book.fee_rate:.4%} on {quantity * price:,.2f}")
+
+
+def closing_backing(book: Book, found: Holding, quantity: float) -> tuple[float, float]:
+    """What backs ``found`` while ``quantity`` of it closes (its collateral, or the wallet + Σ other
+    cross uPnL), and the collateral that returns to the wallet (its share of the closed size)."""
+    if found.is_cross:
+        others = [h.pnl() for h in book.positions.values() if h.is_cross and h is not found]
+        return _cross_collateral_kernel(book.balance, others, []), 0.0
+    if quantity == found.size:
+        return found.collateral, found.collateral
+    return found.collateral, found.collateral * quantity / found.size
+
+
+def closed(book: Book, found: Holding, quantity: float, released: float, realized: float, fee: float,
+           closed_note: str, fee_note: str) -> Change:
+    """The Change a (partial) close commits: the rest of the position, the returned collateral,
+    the realised P&L and the fee as ledger entries; ``value`` is the realised P&L."""
+    symbol = found.symbol
     positions = dict(book.positions)
-    if full:
+    if quantity == found.size:
         del positions[symbol]
     else:
         positions[symbol] = replace(found, size=found.size - quantity, collateral=found.collateral - released)
     entries = [book.entry(TRANSFER, symbol, released, f"{symbol} collateral -> wallet")] if released else []
-    entries.append(book.entry("realized_pnl", symbol, realized, f"closed {quantity:g} at {price:,.2f}"))
+    entries.append(book.entry("realized_pnl", symbol, realized, closed_note))
     if fee:
-        entries.append(book.entry("fee", symbol, -fee, f"taker fee {book.fee_rate:.4%} on {quantity * price:,.2f}"))
-    return Change(balance, positions, tuple(entries), realized)
+        entries.append(book.entry("fee", symbol, -fee, fee_note))
+    return Change(book.balance + released + realized - fee, positions, tuple(entries), realized)
 
 
 def funding(book: Book, symbol, rate) -> Change:
@@ -306,24 +281,31 @@ def funding(book: Book, symbol, rate) -> Change:
     rate = require_range("rate", rate, -1.0, 1.0, low_open=True, high_open=True,
                          hint="a fraction per funding interval, 0.0001 = 0.01 %")
     payment = -_funding_kernel(found.side.sign, rate, found.size, found.mark)
+    note = f"funding rate {rate:.4%} on {found.size * found.mark:,.2f}"
+    return paid(book, found, "funding", payment, note)
+
+
+def paid(book: Book, found: Holding, kind: str, amount: float, note: str) -> Change:
+    """``amount`` paid to ``found`` (negative: charged), into its collateral (isolated) or the wallet
+    (cross); a charge is capped at what backs it. ``value`` is the amount actually paid."""
     positions, balance = dict(book.positions), book.balance
     if found.is_cross:
-        payment = max(payment, -balance)
-        balance += payment
+        amount = max(amount, -balance)
+        balance += amount
     else:
-        payment = max(payment, -found.collateral)
-        positions[found.symbol] = replace(found, collateral=found.collateral + payment)
-    note = f"funding rate {rate:.4%} on {found.size * found.mark:,.2f}"
-    return Change(balance, positions, (book.entry("funding", found.symbol, payment, note),) if payment else (), payment)
+        amount = max(amount, -found.collateral)
+        positions[found.symbol] = replace(found, collateral=found.collateral + amount)
+    return Change(balance, positions, (book.entry(kind, found.symbol, amount, note),) if amount else (), amount)
 
 
 def rollover(book: Book, symbol) -> Change:
-    """One rollover period on ``symbol`` (or every position), capped like funding."""
+    """One rollover period on ``symbol`` (or every position): venue.rollover_fee_rate × the entry
+    value (Q·EP, or Q_usd/EP coins for an inverse holding), capped like funding."""
     held = [holding(book, symbol)] if symbol is not None else list(book.positions.values())
     rate = book.venue.rollover_fee_rate
     positions, balance, entries = dict(book.positions), book.balance, []
     for found in held:
-        charge = rate * found.size * found.entry_price
+        charge = rate * found.charged_notional(Basis.ENTRY)
         if found.is_cross:
             charge = min(charge, balance)
             balance -= charge
@@ -354,8 +336,7 @@ def switch(book: Book, symbol, mode, collateral) -> Change:
         if collateral is not None:
             raise ValueError(f"collateral must be None when switching to cross (the collateral returns to the "
                              f"wallet), got {collateral!r}")
-        rate = 1 / (found.leverage if found.leverage is not None
-                    else highest_leverage(venue, found.schedule, found.size * found.entry_price))
+        rate = initial_rate(venue, _CROSS, found.leverage, 0.0, found.charged_notional(Basis.ENTRY), found.schedule)
         changed = replace(found, mode=_CROSS, collateral=0.0, warned=False, initial_rate=rate)
         positions[symbol] = changed
         balance = book.balance + found.collateral
@@ -382,7 +363,7 @@ def switch(book: Book, symbol, mode, collateral) -> Change:
     if level(equity, requirement) < 1:
         raise ValueError(f"collateral {collateral!r} would leave the cross pool's equity {equity:,.2f} under its "
                          f"maintenance margin {requirement:,.2f}")
-    rate = 1 / found.leverage if found.leverage is not None else collateral / (found.size * found.entry_price)
+    rate = initial_rate(venue, _ISOLATED, found.leverage, collateral, found.charged_notional(Basis.ENTRY))
     changed = replace(found, mode=_ISOLATED, collateral=collateral, warned=False, initial_rate=rate)
     positions[symbol] = changed
     moved = book.entry(TRANSFER, symbol, collateral, f"wallet -> {symbol} collateral")

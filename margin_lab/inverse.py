@@ -23,7 +23,7 @@ from ._checks import (
     require_non_negative,
     require_positive,
 )
-from .margin import _positive_or_none
+from .margin import _positive_or_none, checked_position
 from .model import Basis, Side
 from .tiers import MaintenanceSchedule
 
@@ -43,6 +43,12 @@ _PERCENT_HINT = "is it a percent typed as a fraction? 0.005 = 0.5 %"
 
 # ---------------------------------------------------------------------------------------------
 # Kernels: no validation, float or ndarray in, same out.
+
+
+def _checked(side: object, entry_price: object, size_usd: object) -> tuple[Side, float, float]:
+    """:func:`margin_lab.margin.checked_position` with the inverse names and units."""
+    return checked_position(side, entry_price, size_usd, size_name="size_usd", price_hint="USD per coin",
+                            size_hint="the contracts' face value in USD")
 
 
 def _inverse_pnl_kernel(sign, size_usd, entry_price, mark_price):
@@ -381,10 +387,8 @@ def inverse_liquidation_price(
     >>> inverse_liquidation_price("short", 88_000, 8_800, 0.1, 0.01) is None
     True
     """
-    side = require_choice("side", side, Side)
+    side, entry_price, size_usd = _checked(side, entry_price, size_usd)
     basis = require_choice("basis", basis, Basis)
-    entry_price = require_positive("entry_price", entry_price, hint="USD per coin")
-    size_usd = require_positive("size_usd", size_usd, hint="the contracts' face value in USD")
     collateral = require_positive("collateral", collateral, hint="in the coin")
     rate = require_fraction("maintenance_rate", maintenance_rate)
     amount = require_non_negative("maintenance_amount", maintenance_amount, hint="in the coin")
@@ -426,9 +430,7 @@ def inverse_bankruptcy_price(side: str | Side, entry_price: float, size_usd: flo
     >>> inverse_bankruptcy_price("short", entry_price=8_000, size_usd=1_000, collateral=0.125) is None
     True
     """
-    side = require_choice("side", side, Side)
-    entry_price = require_positive("entry_price", entry_price, hint="USD per coin")
-    size_usd = require_positive("size_usd", size_usd, hint="the contracts' face value in USD")
+    side, entry_price, size_usd = _checked(side, entry_price, size_usd)
     collateral = require_positive("collateral", collateral, hint="in the coin")
     return _positive_or_none(_inverse_bankruptcy_price_kernel(side.sign, entry_price, size_usd, collateral))
 
@@ -476,10 +478,8 @@ def inverse_tiered_liquidation_price(
     >>> round(inverse_tiered_liquidation_price("long", 100_000, 490_000, 0.6, two), 2)
     90089.69
     """
-    side = require_choice("side", side, Side)
+    side, entry_price, size_usd = _checked(side, entry_price, size_usd)
     basis = require_choice("basis", basis, Basis)
-    entry_price = require_positive("entry_price", entry_price, hint="USD per coin")
-    size_usd = require_positive("size_usd", size_usd, hint="the contracts' face value in USD")
     collateral = require_positive("collateral", collateral, hint="in the coin")
     fee = require_fraction("fee_rate", fee_rate)
     if not isinstance(schedule, MaintenanceSchedule):

@@ -170,12 +170,11 @@ class InverseAccount(Account):
 
     def charge_rollover(self, symbol: str | None = None) -> float:
         """Charge one rollover period, venue.rollover_fee_rate × size_usd/entry_price coins."""
-        return self._commit(inverse_orders.rollover(self._book(), symbol))
+        return self._commit(orders.rollover(self._book(), symbol))
 
     def switch_mode(self, symbol: str, mode: str | MarginMode, collateral: float | None = None) -> InversePosition:
         """As :meth:`Account.switch_mode`, with the collateral in the coin."""
-        change = orders.switch(self._book(), symbol, mode, collateral)
-        return self._commit(inverse_orders.after_switch(change, symbol))
+        return self._commit(orders.switch(self._book(), symbol, mode, collateral))
 
     def summary(self) -> str:
         """Plain text: wallet, equity, each position and where the coins went."""

@@ -16,10 +16,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ._checks import require_choice, require_count, require_number, require_positive, require_text
+from ._checks import require_number, require_positive
 from .inverse_account import InverseAccount
-from .model import Event, MarginMode, Side, Venue
-from .replay import Leg, Replay, StepRecord
+from .model import MarginMode, Side, Venue
+from .portfolio import check_leg
+from .replay import Leg, Replay, marked, price_series, step_record
 from .tiers import MaintenanceSchedule
 
 __all__ = ["InverseLeg", "InversePortfolio", "InverseReplay", "replay_inverse"]
@@ -43,14 +44,7 @@ class InverseLeg:
     collateral: float | None = None
 
     def __post_init__(self):
-        require_text("symbol", self.symbol)
-        object.__setattr__(self, "side", require_choice("side", self.side, Side))
-        object.__setattr__(self, "mode", require_choice("mode", self.mode, MarginMode))
-        require_positive("size_usd", self.size_usd, hint="the contracts' face value in USD")
-        require_positive("leverage", self.leverage)
-        for name in ("entry_price", "collateral"):
-            if getattr(self, name) is not None:
-                require_positive(name, getattr(self, name))
+        check_leg(self, require_positive("size_usd", self.size_usd, hint="the contracts' face value in USD"))
 
 
 @dataclass(frozen=True)
@@ -135,11 +129,7 @@ def replay_inverse(
     if not isinstance(portfolio, InversePortfolio):
         raise TypeError(f"portfolio must be an InversePortfolio, got {portfolio!r}")
     symbols = [leg.symbol for leg in portfolio.legs]
-    closes = _series("prices", prices, symbols, None)
-    steps = len(closes[symbols[0]])
-    require_count("number of prices", steps, minimum=2)
-    lows = _series("lows", lows, symbols, steps)
-    highs = _series("highs", highs, symbols, steps)
+    closes, lows, highs = price_series(symbols, prices, lows, highs)
     days_per_step = require_positive("days_per_step", days_per_step)
     funding_rate = require_number("funding_rate", funding_rate)
 
@@ -153,45 +143,9 @@ def replay_inverse(
         else:
             account.open_cross(leg.symbol, leg.side, leg.size_usd, entry, leg.maintenance, leg.leverage)
     account.update({s: closes[s][0] for s in account.symbols})
-    records = [_record(account, 0, 0.0, ())]
-    for step in range(1, steps):
-        events: list[Event] = []
-        for extremes in (lows, highs, closes):
-            if extremes is not None and account.symbols:
-                events += account.update({s: extremes[s][step] for s in account.symbols})
-        if funding_rate and account.symbols:
-            for symbol in account.symbols:
-                account.pay_funding(symbol, funding_rate)
-            events += account.update()
-        records.append(_record(account, step, step * days_per_step, events))
+    records = [step_record(account, 0, 0.0, ())]
+    for step in range(1, len(closes[symbols[0]])):
+        events = marked(account, step, closes, lows, highs, funding_rate)
+        records.append(step_record(account, step, step * days_per_step, events))
     return InverseReplay(portfolio, tuple(records), account.ledger_summary())
 
-
-def _record(account: InverseAccount, step: int, time: float, events) -> StepRecord:
-    held = account.positions
-    return StepRecord(
-        step=step, time=time, marks={s: p.mark_price for s, p in held.items()},
-        balance=account.balance, equity=account.equity,
-        levels={s: p.margin_level for s, p in held.items()},
-        liquidation_prices={s: p.liquidation_price for s, p in held.items()},
-        collateral={s: p.collateral for s, p in held.items()},
-        events=tuple(events),
-    )
-
-
-def _series(name: str, values, symbols, length):
-    if values is None:
-        return None
-    if not isinstance(values, Mapping):
-        raise TypeError(f"{name} must be a dict symbol -> sequence of prices, got {type(values).__name__}")
-    out = {}
-    for symbol in symbols:
-        if symbol not in values:
-            raise ValueError(f"{name} must have a path for every leg: missing {symbol!r}")
-        path = [require_positive(f"{name}[{symbol!r}][{i}]", v, hint="USD per coin")
-                for i, v in enumerate(values[symbol])]
-        if length is not None and len(path) != length:
-            raise ValueError(f"{name}[{symbol!r}] must have {length} prices like the others, got {len(path)}")
-        length = len(path)
-        out[symbol] = path
-    return out

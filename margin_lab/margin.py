@@ -209,6 +209,19 @@ def maintenance_margin(
     return max(requirement, 0.0)
 
 
+def checked_position(side: object, entry_price: object, size: object, *, size_name: str = "size",
+                     size_hint: str | None = None, price_hint: str | None = None) -> tuple[Side, float, float]:
+    """The arguments every one-position formula checks first: ``side`` as a :class:`Side`, then
+    ``entry_price`` and ``size`` (named ``size_name``: "size_usd" for an inverse contract) > 0.
+
+    >>> checked_position("short", 20_000, 1)
+    (<Side.SHORT: 'short'>, 20000.0, 1.0)
+    """
+    side = require_choice("side", side, Side)
+    entry_price = require_positive("entry_price", entry_price, hint=price_hint)
+    return side, entry_price, require_positive(size_name, size, hint=size_hint)
+
+
 def unrealized_pnl(side: str | Side, size: float, entry_price: float, mark_price: float) -> float:
     """Unrealised P&L = s·Q·(P − EP), in quote currency.
 
@@ -225,9 +238,7 @@ def unrealized_pnl(side: str | Side, size: float, entry_price: float, mark_price
     >>> unrealized_pnl("short", size=1, entry_price=20_000, mark_price=19_000)
     1000.0
     """
-    side = require_choice("side", side, Side)
-    size = require_positive("size", size)
-    entry_price = require_positive("entry_price", entry_price)
+    side, entry_price, size = checked_position(side, entry_price, size)
     mark_price = require_positive("mark_price", mark_price)
     return float(_pnl_kernel(side.sign, size, entry_price, mark_price))
 
@@ -457,10 +468,8 @@ def liquidation_price(
     >>> liquidation_price("long", entry_price=100, size=1, collateral=100, maintenance_rate=0.01) is None
     True
     """
-    side = require_choice("side", side, Side)
+    side, entry_price, size = checked_position(side, entry_price, size)
     basis = require_choice("basis", basis, Basis)
-    entry_price = require_positive("entry_price", entry_price)
-    size = require_positive("size", size)
     collateral = require_positive("collateral", collateral)
     rate = require_fraction("maintenance_rate", maintenance_rate)
     amount = require_non_negative("maintenance_amount", maintenance_amount)
@@ -507,9 +516,7 @@ def bankruptcy_price(side: str | Side, entry_price: float, size: float, collater
     >>> liquidation_price("long", 1_000, 20, 10_000, maintenance_rate=0.01, basis="entry")
     510.0
     """
-    side = require_choice("side", side, Side)
-    entry_price = require_positive("entry_price", entry_price)
-    size = require_positive("size", size)
+    side, entry_price, size = checked_position(side, entry_price, size)
     collateral = require_positive("collateral", collateral)
     return _positive_or_none(_bankruptcy_price_kernel(side.sign, entry_price, size, collateral), entry_price)
 
@@ -563,9 +570,7 @@ def margin_level_price(
     >>> margin_level_price("long", entry_price=20_000, size=1, balance=10_000, leverage=5, threshold=0.8)
     13200.0
     """
-    side = require_choice("side", side, Side)
-    entry_price = require_positive("entry_price", entry_price)
-    size = require_positive("size", size)
+    side, entry_price, size = checked_position(side, entry_price, size)
     balance = require_positive("balance", balance)
     leverage = require_positive("leverage", leverage)
     threshold = require_margin_level("threshold", threshold)
@@ -635,9 +640,7 @@ def collateral_to_survive(
     >>> round(collateral_to_survive("short", 20_000, 1, survive_price=23_000, maintenance_rate=0.005), 2)
     3115.0
     """
-    side = require_choice("side", side, Side)
-    entry_price = require_positive("entry_price", entry_price)
-    size = require_positive("size", size)
+    side, entry_price, size = checked_position(side, entry_price, size)
     survive = require_positive("survive_price", survive_price)
     rate = require_fraction("maintenance_rate", maintenance_rate)
     cum = require_non_negative("maintenance_amount", maintenance_amount)

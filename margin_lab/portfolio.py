@@ -36,14 +36,20 @@ class Leg:
     take_profit: float | None = None
 
     def __post_init__(self):
-        require_text("symbol", self.symbol)
-        object.__setattr__(self, "side", require_choice("side", self.side, Side))
-        object.__setattr__(self, "mode", require_choice("mode", self.mode, MarginMode))
-        require_positive("size", self.size)
-        require_positive("leverage", self.leverage)
-        for name in ("entry_price", "collateral", "stop_loss", "take_profit"):
-            if getattr(self, name) is not None:
-                require_positive(name, getattr(self, name))
+        check_leg(self, require_positive("size", self.size), ("stop_loss", "take_profit"))
+
+
+def check_leg(leg, size: float, optional: tuple[str, ...] = ()) -> None:
+    """The checks a planned leg runs, linear or inverse (its ``size`` checked by the caller): a
+    symbol, side and mode as enums, leverage > 0, and ``entry_price``, ``collateral`` and the
+    ``optional`` fields > 0 where given."""
+    require_text("symbol", leg.symbol)
+    object.__setattr__(leg, "side", require_choice("side", leg.side, Side))
+    object.__setattr__(leg, "mode", require_choice("mode", leg.mode, MarginMode))
+    require_positive("leverage", leg.leverage)
+    for name in ("entry_price", "collateral", *optional):
+        if getattr(leg, name) is not None:
+            require_positive(name, getattr(leg, name))
 
 
 @dataclass(frozen=True)

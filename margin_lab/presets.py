@@ -95,7 +95,16 @@ KRAKEN_SPOT = Venue(
     illustrative=("max_leverage", "taker_fee_rate", "can_switch_open_position"),
 )
 
-KRAKEN_DERIVATIVES = Venue(
+
+def _perpetual(**fields: object) -> Venue:
+    """A perpetuals preset: cross by default with both modes offered (what every perpetuals venue
+    below states or is labelled illustrative for), checked on :data:`CHECKED`; ``fields`` give
+    the rest."""
+    return Venue(**{"default_mode": MarginMode.CROSS, "isolated_available": True, "cross_available": True,
+                    "checked": CHECKED, **fields})
+
+
+KRAKEN_DERIVATIVES = _perpetual(
     key="kraken_derivatives",
     name="Kraken derivatives (multi-collateral)",
     product="linear multi-collateral perpetuals",
@@ -103,9 +112,6 @@ KRAKEN_DERIVATIVES = Venue(
     maintenance=MaintenanceSchedule.fixed(0.01),
     taker_fee_rate=0.0005,
     basis=Basis.MARK,
-    default_mode=MarginMode.CROSS,
-    isolated_available=True,
-    cross_available=True,
     can_switch_open_position=False,
     cushion_forfeited=False,
     warning_level=2.0,
@@ -121,7 +127,6 @@ KRAKEN_DERIVATIVES = Venue(
         "support.kraken.com 360048917612 (futures fee schedule: 0.05 % taker up to 100,000 USD of 30-day volume)",
         "REFERENCE.md §2",
     ),
-    checked=CHECKED,
     models=(
         "initial margin from 2 % (50x), maintenance from 1 %",
         "cross by default; isolating is a per-order toggle",
@@ -138,7 +143,7 @@ KRAKEN_DERIVATIVES = Venue(
     illustrative=("can_switch_open_position", "warning_level", "cross_liquidation", "margin_level_convention"),
 )
 
-BINANCE_USDM = Venue(
+BINANCE_USDM = _perpetual(
     key="binance_usdm",
     name="Binance USDⓈ-M futures",
     product="linear perpetuals, USDT collateral",
@@ -146,9 +151,6 @@ BINANCE_USDM = Venue(
     maintenance=market_schedule("binance_usdm", "BTCUSDT"),
     taker_fee_rate=0.0005,
     basis=Basis.MARK,
-    default_mode=MarginMode.CROSS,
-    isolated_available=True,
-    cross_available=True,
     can_switch_open_position=False,
     cushion_forfeited=True,
     warning_level=1.25,
@@ -165,7 +167,6 @@ BINANCE_USDM = Venue(
         "Binance USDⓈ-M API error codes -4047, -4048 (margin type change refused)",
         "REFERENCE.md §1, §2",
     ),
-    checked=CHECKED,
     models=(
         "tiered maintenance rate and amount on the mark (BTCUSDT's brackets unless a symbol is named)",
         "one-way mode liquidation price, mark price trigger",
@@ -184,7 +185,7 @@ BINANCE_USDM = Venue(
     illustrative=("taker_fee_rate", "cushion_forfeited", "warning_level", "cross_liquidation"),
 )
 
-BYBIT = Venue(
+BYBIT = _perpetual(
     key="bybit",
     name="Bybit USDT contracts",
     product="linear perpetuals, USDT collateral",
@@ -192,15 +193,11 @@ BYBIT = Venue(
     maintenance=MaintenanceSchedule.fixed(0.005),
     taker_fee_rate=0.00055,
     basis=Basis.ENTRY,
-    default_mode=MarginMode.CROSS,
-    isolated_available=True,
-    cross_available=True,
     can_switch_open_position=False,
     cushion_forfeited=True,
     warning_level=1.25,
     funding_interval_hours=8.0,
     sources=("Bybit help 'Liquidation Price (USDT Contract)'", "Bybit help, UTA margin modes", "REFERENCE.md §1, §2"),
-    checked=CHECKED,
     models=(
         "maintenance on the entry value (USDT isolated example: 1 BTC at 20,000, 50x, MMR 0.5 % -> 19,700)",
         "mark price trigger; the position closes at the bankruptcy price (cushion lost)",
@@ -213,7 +210,7 @@ BYBIT = Venue(
                   "cross_liquidation", "margin_level_convention"),
 )
 
-BITMEX = Venue(
+BITMEX = _perpetual(
     key="bitmex",
     name="BitMEX",
     product="perpetual swaps (linear reading of the examples)",
@@ -221,16 +218,12 @@ BITMEX = Venue(
     maintenance=MaintenanceSchedule.fixed(0.01),
     taker_fee_rate=0.00075,
     basis=Basis.ENTRY,
-    default_mode=MarginMode.CROSS,
-    isolated_available=True,
-    cross_available=True,
     can_switch_open_position=True,
     cushion_forfeited=True,
     warning_level=1.5,
     funding_interval_hours=8.0,
     sources=("bitmex.com/app/isolatedMarginExamples", "bitmex.com/app/liquidation",
              "bitmex.com/app/fees (perpetuals: 0.075 % taker, funding every 8 hours)", "REFERENCE.md §1, §2"),
-    checked=CHECKED,
     models=(
         "IM 2 % and MM 1 % as in the ETH example (wallet 10,000, long 20 at 1,000 -> 510 / 500)",
         "the maintenance margin is lost on liquidation: taken over at the bankruptcy price",
@@ -242,7 +235,7 @@ BITMEX = Venue(
     illustrative=("default_mode", "warning_level", "cross_liquidation", "margin_level_convention"),
 )
 
-HYPERLIQUID = Venue(
+HYPERLIQUID = _perpetual(
     key="hyperliquid",
     name="Hyperliquid",
     product="linear perpetuals, USDC collateral",
@@ -250,9 +243,6 @@ HYPERLIQUID = Venue(
     maintenance=market_schedule("hyperliquid", "BTC"),
     taker_fee_rate=0.00045,
     basis=Basis.MARK,
-    default_mode=MarginMode.CROSS,
-    isolated_available=True,
-    cross_available=True,
     can_switch_open_position=False,
     # A market liquidation closes through the order book and, with no clearance fee, leaves what
     # is left with the trader; the maintenance margin is kept only in a backstop liquidation
@@ -263,7 +253,6 @@ HYPERLIQUID = Venue(
     sources=("Hyperliquid docs trading/margin-tiers (BTC: 40x up to 150M USDC, 20x above; read 2026-12-07)",
              "trading/liquidations", "trading/margining", "trading/fees (tier 0 perps taker 0.045 %)",
              "trading/funding", "REFERENCE.md §2"),
-    checked=CHECKED,
     models=(
         "maintenance rate = 1 / (2 x the tier's max leverage): 1.25 % for BTC at 40x",
         "cross by default; cross liquidation price independent of the leverage setting",
@@ -285,7 +274,7 @@ HYPERLIQUID = Venue(
 #: 27724: P_liq = (EP − s·M/Q) / (1 − s·(MMR + taker fee))), so ``maintenance`` holds MMR + fee.
 _GATE_MMR, _GATE_TAKER = 0.005, 0.00075
 
-GATE = Venue(
+GATE = _perpetual(
     key="gate",
     name="Gate USDT perpetuals",
     product="linear perpetuals, USDT collateral; taker fee counted in the liquidation rate",
@@ -293,16 +282,12 @@ GATE = Venue(
     maintenance=MaintenanceSchedule.fixed(_GATE_MMR + _GATE_TAKER),
     taker_fee_rate=_GATE_TAKER,
     basis=Basis.MARK,
-    default_mode=MarginMode.CROSS,
-    isolated_available=True,
-    cross_available=True,
     can_switch_open_position=False,
     cushion_forfeited=True,
     warning_level=1.5,
     sources=("gate.com help futures 27724 'Liquidation price, bankruptcy price' (MMR + taker fee in the rate)",
              "gate.com help futures 22079 (trading fees; the taker rate when paid with points is 0.075 %)",
              "REFERENCE.md §1"),
-    checked=CHECKED,
     models=(
         "liquidation where equity meets (MMR + taker fee) x the value at the mark",
         "an illustrative 0.5 % MMR plus an illustrative 0.075 % taker fee: 0.575 % in the rate",

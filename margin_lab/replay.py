@@ -241,11 +241,7 @@ def replay(
     symbols = [leg.symbol for leg in portfolio.legs]
     if not isinstance(prices, Mapping):
         prices, lows, highs = _from_paths(prices, symbols, lows, highs)
-    closes = _series("prices", prices, symbols, None)
-    steps = len(closes[symbols[0]])
-    require_count("number of prices", steps, minimum=2)
-    lows = _series("lows", lows, symbols, steps)
-    highs = _series("highs", highs, symbols, steps)
+    closes, lows, highs = price_series(symbols, prices, lows, highs)
     days_per_step = require_positive("days_per_step", days_per_step)
     funding_rate = require_number("funding_rate", funding_rate)
     for action in actions:
@@ -262,24 +258,17 @@ def replay(
         else:
             account.open_cross(leg.symbol, leg.side, leg.size, entry, leg.maintenance, leg.leverage)
     account.update({s: closes[s][0] for s in account.symbols})
-    records = [_record(account, 0, 0.0, (), ())]
+    records = [step_record(account, 0, 0.0, ())]
 
-    for step in range(1, steps):
+    for step in range(1, len(closes[symbols[0]])):
         events: list[Event] = []
         notes: list[str] = []
         _stops(account, legs, closes, lows, highs, step, notes)
-        for extremes in (lows, highs):
-            if extremes is not None and account.symbols:
-                events += account.update({s: extremes[s][step] for s in account.symbols})
-        events += account.update({s: closes[s][step] for s in account.symbols})
-        if funding_rate and account.symbols:
-            for symbol in account.symbols:
-                account.pay_funding(symbol, funding_rate)
-            events += account.update()
+        events += marked(account, step, closes, lows, highs, funding_rate)
         _rule(account, portfolio, events, notes)
         for action in (a for a in actions if a.step == step):
             _act(account, action, closes[action.symbol][step], notes)
-        records.append(_record(account, step, step * days_per_step, events, notes))
+        records.append(step_record(account, step, step * days_per_step, events, notes))
     return Replay(portfolio, tuple(records), account.ledger_summary())
 
 
@@ -303,7 +292,32 @@ def compare_modes(portfolio: Portfolio, prices: Mapping[str, Sequence[float]], *
     )
 
 
-def _record(account: Account, step: int, time: float, events, notes) -> StepRecord:
+def price_series(symbols: Sequence[str], prices, lows, highs) -> tuple[dict, dict | None, dict | None]:
+    """The closes (at least two per leg) and the optional lows and highs, one checked list of
+    finite prices > 0 per leg symbol, all of one length."""
+    closes = _series("prices", prices, symbols, None)
+    steps = len(closes[symbols[0]])
+    require_count("number of prices", steps, minimum=2)
+    return closes, _series("lows", lows, symbols, steps), _series("highs", highs, symbols, steps)
+
+
+def marked(account: Account, step: int, closes, lows, highs, funding_rate: float) -> list[Event]:
+    """Mark every open leg at the step's low, then its high (when given), then its close, and
+    pay funding if asked; the events in order."""
+    events: list[Event] = []
+    for extremes in (lows, highs):
+        if extremes is not None and account.symbols:
+            events += account.update({s: extremes[s][step] for s in account.symbols})
+    events += account.update({s: closes[s][step] for s in account.symbols})
+    if funding_rate and account.symbols:
+        for symbol in account.symbols:
+            account.pay_funding(symbol, funding_rate)
+        events += account.update()
+    return events
+
+
+def step_record(account: Account, step: int, time: float, events, notes=()) -> StepRecord:
+    """The StepRecord of ``account`` as it stands (linear or inverse: amounts in its wallet's unit)."""
     watched = account._watch()  # the fields of account.positions a record keeps, built faster
     return StepRecord(
         step=step, time=time, marks={s: w[0] for s, w in watched.items()},

@@ -17,7 +17,7 @@ from ._checks import (
     require_opens_before_liquidation,
     require_positive,
 )
-from .margin import _liquidation_price_kernel, _positive_or_none
+from .margin import _liquidation_price_kernel, _positive_or_none, checked_position
 from .model import Basis, Side
 
 __all__ = ["Tier", "MaintenanceSchedule", "tiered_liquidation_price", "tiered_level_price"]
@@ -219,10 +219,8 @@ def tiered_liquidation_price(
     >>> round(tiered_liquidation_price("long", 20_000, 7, 20_000, two), 2)
     17316.02
     """
-    side = require_choice("side", side, Side)
+    side, entry_price, size = checked_position(side, entry_price, size)
     basis = require_choice("basis", basis, Basis)
-    entry_price = require_positive("entry_price", entry_price)
-    size = require_positive("size", size)
     collateral = require_positive("collateral", collateral, hint="a position with no collateral is already bankrupt")
     fee = require_fee_rate("fee_rate", fee_rate)
     if not isinstance(schedule, MaintenanceSchedule):
@@ -271,10 +269,8 @@ def tiered_level_price(
     >>> round(tiered_level_price("long", 20_000, 1, 2_000, MaintenanceSchedule.fixed(0.005), 1.5), 2)
     18136.02
     """
-    side = require_choice("side", side, Side)
+    side, entry_price, size = checked_position(side, entry_price, size)
     basis = require_choice("basis", basis, Basis)
-    entry_price = require_positive("entry_price", entry_price)
-    size = require_positive("size", size)
     collateral = require_positive("collateral", collateral)
     level = require_margin_level("level", level)
     fee = require_fee_rate("fee_rate", fee_rate)

@@ -23,7 +23,7 @@ LAYERS = [
     {"markets"},
     {"presets"},
     {"venues"},
-    {"ledger", "_engine", "_orders", "account", "from_exchange", "ccxt_records", "_inverse_orders", "inverse_account"},
+    {"ledger", "_engine", "_opening", "_orders", "account", "from_exchange", "ccxt_records", "_inverse_orders", "inverse_account"},
     {"paths", "candles", "scenarios", "closed_form", "simulate", "simulate_book", "portfolio", "replay", "inverse_replay",
      "worst_case"},
     {"studies"},

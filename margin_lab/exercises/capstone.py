@@ -18,7 +18,7 @@ from ..replay import Leg, Portfolio
 from ..studies.capstone import STRESS_DAYS, ScenarioLoss, StressTest, stress_test
 from ..text import number
 from ..worst_case import leg_collateral, leg_entry_price, worst_case_loss
-from .feedback import Feedback, close_to, entered_text, gap_text, tolerance_or, verdict
+from .feedback import Feedback, close_to, judge, tolerance_or
 
 __all__ = ["PlanVerdict", "check_plan", "check_worst_case_loss"]
 
@@ -239,5 +239,4 @@ def check_worst_case_loss(
     elif not cross and close_to(answer, float(plan.balance), tolerance):
         hint = "The whole wallet is at risk only with a cross leg: isolated legs lose at most their collateral."
     statement = f"the most this plan can lose is {number(expected)}"
-    correct = abs(answer - expected) <= tolerance
-    return verdict(correct, statement, entered_text(answer), gap_text(answer, expected, "", 2), hint, explanation)
+    return judge(answer, expected, tolerance, statement, hint, explanation)

@@ -13,7 +13,7 @@ from .._checks import require_choice, require_number
 from ..closed_form import ending_beyond_probability, liquidation_probability_exact
 from ..model import Side
 from ..text import percent
-from .feedback import Feedback, close_to, entered_text, gap_text, tolerance_or, verdict
+from .feedback import Feedback, close_to, judge, tolerance_or
 
 __all__ = ["check_liquidation_probability", "ending_beyond_probability"]
 
@@ -101,6 +101,4 @@ def check_liquidation_probability(
         f"{percent(annual_volatility, 1)} volatility a year, is liquidated within {days:g} days with probability "
         f"{expected:.2f} % (price {watch})"
     )
-    correct = abs(answer - expected) <= tolerance
-    return verdict(correct, statement, f"{entered_text(answer)} %", gap_text(answer, expected, " points", 2), hint,
-                    explanation)
+    return judge(answer, expected, tolerance, statement, hint, explanation, unit=" %", gap_unit=" points")

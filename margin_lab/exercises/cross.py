@@ -13,7 +13,7 @@ from .._checks import require_choice, require_number, require_positive
 from ..margin import bankruptcy_price, cross_collateral, initial_margin, liquidation_price
 from ..model import Basis, Side
 from ..text import number
-from .feedback import Feedback, entered_text, gap_text, matching_hints, tolerance_or, verdict
+from .feedback import Feedback, judge, matching_hints, no_price, tolerance_or
 
 __all__ = ["check_cross_liquidation_price", "cross_collateral"]
 
@@ -102,13 +102,13 @@ def check_cross_liquidation_price(
                f"{number(other_pnl)} = {number(collateral)}")
     if expected is None:
         statement = f"no positive price liquidates this cross {side.value} ({backing}); enter 0 for none"
-        return verdict(answer <= 0, statement, entered_text(answer), "", "", explanation)
+        return no_price(answer, statement, explanation)
     tolerance = tolerance_or(tolerance, 0.001 * expected)
     statement = f"the cross {side.value}'s liquidation price is {number(expected)} ({backing})"
     correct = abs(answer - expected) <= tolerance
     hint = "" if correct else _hint(answer, tolerance, expected, price_with, side, balance, other_maintenance,
                                     other_pnl, collateral, entry_price, size, maintenance_rate, leverage)
-    return verdict(correct, statement, entered_text(answer), gap_text(answer, expected, "", 2), hint, explanation)
+    return judge(answer, expected, tolerance, statement, hint, explanation)
 
 
 def _hint(answer, tolerance, expected, price_with, side, balance, other_maintenance, other_pnl, collateral,

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from .._checks import require_non_negative, require_number
 from ..text import number
 
-__all__ = ["Feedback", "check_number", "close_to", "entered_text", "first_hint", "gap_text", "matching_hints",
-           "tolerance_or", "verdict"]
+__all__ = ["Feedback", "check_number", "close_to", "entered_text", "first_hint", "gap_text", "judge", "matching_hints",
+           "no_price", "tolerance_or", "verdict"]
 
 
 @dataclass(frozen=True, repr=False)
@@ -71,6 +71,24 @@ def verdict(correct: bool, statement: str, answer: str, gap: str, hint: str, exp
     if explanation:
         parts.append(explanation)
     return Feedback(correct, " ".join(parts))
+
+
+def judge(answer: float, expected: float, tolerance: float, statement: str, hint: str, explanation: str, *,
+          unit: str = "", gap_unit: str | None = None) -> Feedback:
+    """The verdict on a number within ``tolerance`` of ``expected``: the answer shown with ``unit``,
+    the gap (2 decimals) in ``gap_unit`` (default ``unit``), the hint when it is wrong.
+
+    >>> judge(41, 40, 0.5, "the level is 40.00 %", "Is it a ratio?", "", unit=" %", gap_unit=" points")
+    Not quite: the level is 40.00 %; you entered 41 %, 1.00 points too high. Is it a ratio?
+    """
+    correct = abs(answer - expected) <= tolerance
+    gap = gap_text(answer, expected, unit if gap_unit is None else gap_unit, 2)
+    return verdict(correct, statement, f"{entered_text(answer)}{unit}", gap, hint, explanation)
+
+
+def no_price(answer: float, statement: str, explanation: str) -> Feedback:
+    """The verdict where no positive price exists: an answer of 0 (or below) is right."""
+    return verdict(answer <= 0, statement, entered_text(answer), "", "", explanation)
 
 
 def gap_text(answer: float, expected: float, unit: str, decimals: int) -> str:

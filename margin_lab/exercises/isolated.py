@@ -16,7 +16,7 @@ from .._checks import opens_before_liquidation, require_choice, require_fee_rate
 from ..margin import bankruptcy_price, liquidation_distance, liquidation_price
 from ..model import Basis, Side
 from ..text import amount, number, percent, price, quantity
-from .feedback import Feedback, close_to, entered_text, gap_text, tolerance_or, verdict
+from .feedback import Feedback, close_to, judge, no_price, tolerance_or
 
 __all__ = ["check_max_loss", "check_liquidation_after_margin", "MarginAdded", "margin_added"]
 
@@ -89,8 +89,7 @@ def check_max_loss(
         hint = "That adds a closing fee: a liquidation charges none here; the forfeited cushion stands in for it."
     statement = (f"an isolated position with {number(collateral)} of collateral at {leverage:g}x "
                  f"({percent(fee_rate, 3)} fee on {number(value)}) can cost at most {number(expected)}")
-    correct = abs(answer - expected) <= tolerance
-    return verdict(correct, statement, entered_text(answer), gap_text(answer, expected, "", 2), hint, explanation)
+    return judge(answer, expected, tolerance, statement, hint, explanation)
 
 
 def check_liquidation_after_margin(
@@ -140,7 +139,7 @@ def check_liquidation_after_margin(
     setting = f"after adding {number(added)} the {side.value}'s liquidation price"
     if expected is None:
         statement = f"{setting} is none: no positive price liquidates it (enter 0)"
-        return verdict(answer <= 0, statement, entered_text(answer), "", "", explanation)
+        return no_price(answer, statement, explanation)
     tolerance = tolerance_or(tolerance, 0.001 * expected)
     slips = [
         (before, "That is the liquidation price before adding: the added margin joins the collateral, "
@@ -156,9 +155,7 @@ def check_liquidation_after_margin(
          f"That is where a {side.opposite.value} would be liquidated: check the direction."),
     ]
     hint = next((text for candidate, text in slips if close_to(answer, candidate, tolerance)), "")
-    correct = abs(answer - expected) <= tolerance
-    return verdict(correct, f"{setting} is {number(expected)}", entered_text(answer), gap_text(answer, expected, "", 2),
-                    hint, explanation)
+    return judge(answer, expected, tolerance, f"{setting} is {number(expected)}", hint, explanation)
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ the answer matches one.
 
 from __future__ import annotations
 
-from .._checks import require_choice, require_fee_rate, require_non_negative, require_number, require_positive, require_range
-from ..margin import collateral_to_survive, liquidation_price
+from .._checks import require_fee_rate, require_non_negative, require_number, require_positive, require_range
+from ..margin import checked_position, collateral_to_survive, liquidation_price
 from ..model import Side
 from ..text import number, percent
 from .feedback import Feedback, close_to, entered_text
@@ -79,9 +79,7 @@ def check_margin_to_add(
     Not quite: ... you entered 1,000, 85.00 too low. ... the bankruptcy price...
     """
     answer = require_number("answer", answer, hint="an amount to add, e.g. 500")
-    side = require_choice("side", side, Side)
-    entry_price = require_positive("entry_price", entry_price)
-    size = require_positive("size", size)
+    side, entry_price, size = checked_position(side, entry_price, size)
     collateral = require_positive("collateral", collateral)
     rate = require_range("maintenance_rate", maintenance_rate, 0, 1, high_open=True,
                          hint="a fraction, 0.005 = 0.5 %")

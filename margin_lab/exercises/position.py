@@ -19,7 +19,7 @@ from ..margin import (
 )
 from ..model import Basis, Side
 from ..text import number, percent, quantity
-from .feedback import Feedback, close_to, entered_text, gap_text, tolerance_or, verdict
+from .feedback import Feedback, close_to, judge, no_price, tolerance_or
 
 __all__ = [
     "check_liquidation_distance",
@@ -103,9 +103,7 @@ def check_liquidation_distance(
         hint = f"That looks like a fraction: enter a percentage ({expected:.2f}, not {expected / 100:.4f})."
     elif answer < 0:
         hint = "Enter the distance as a positive percentage."
-    correct = abs(answer - expected) <= tolerance
-    return verdict(correct, statement, f"{entered_text(answer)} %", gap_text(answer, expected, " points", 2), hint,
-                    explanation)
+    return judge(answer, expected, tolerance, statement, hint, explanation, unit=" %", gap_unit=" points")
 
 
 def check_liquidation_price(
@@ -151,9 +149,8 @@ def check_liquidation_price(
     bankruptcy = bankruptcy_price(side, entry_price, size, collateral)
     setting = f"the {side.value}'s liquidation price"
     if expected is None:
-        correct = answer <= 0
         statement = f"no positive price liquidates this {side.value} (venues show '--'); enter 0 for none"
-        return verdict(correct, statement, entered_text(answer), "", "", explanation)
+        return no_price(answer, statement, explanation)
     tolerance = tolerance_or(tolerance, 0.001 * expected)
     hint = ""
     if close_to(answer, bankruptcy, tolerance):
@@ -186,9 +183,7 @@ def check_liquidation_price(
                 f"That charges maintenance on the {other.value} value; this position's venue charges it on the "
                 f"{basis.value} value."
             )
-    correct = abs(answer - expected) <= tolerance
-    return verdict(correct, f"{setting} is {number(expected)}", entered_text(answer), gap_text(answer, expected, "", 2),
-                    hint, explanation)
+    return judge(answer, expected, tolerance, f"{setting} is {number(expected)}", hint, explanation)
 
 
 def check_initial_margin(
@@ -231,8 +226,7 @@ def check_initial_margin(
         f"the initial margin for size {quantity(size)} at {number(entry_price)} with {leverage:g}x is "
         f"{number(expected)}"
     )
-    correct = abs(answer - expected) <= tolerance
-    return verdict(correct, statement, entered_text(answer), gap_text(answer, expected, "", 2), hint, explanation)
+    return judge(answer, expected, tolerance, statement, hint, explanation)
 
 
 def check_equity(
@@ -269,5 +263,4 @@ def check_equity(
     elif close_to(answer, collateral, tolerance) and pnl:
         hint = "That is the collateral alone: add the unrealised P&L at the mark."
     statement = f"the equity at a mark of {number(mark_price)} is {number(expected)}"
-    correct = abs(answer - expected) <= tolerance
-    return verdict(correct, statement, entered_text(answer), gap_text(answer, expected, "", 2), hint, explanation)
+    return judge(answer, expected, tolerance, statement, hint, explanation)

@@ -18,11 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._checks import require_choice, require_margin_level, require_number, require_positive
-from ..margin import initial_margin, margin_level_price
+from .._checks import require_margin_level, require_number, require_positive
+from ..margin import checked_position, initial_margin, margin_level_price
 from ..model import Position, Side
 from ..text import number, percent, price
-from .feedback import Feedback, entered_text, first_hint, gap_text, tolerance_or, verdict
+from .feedback import Feedback, first_hint, judge, no_price, tolerance_or
 
 __all__ = ["Attempt", "attempt", "check_margin_call_price"]
 
@@ -170,9 +170,7 @@ def check_margin_call_price(
     Not quite: ... That counts only the used margin (4,000.00) as equity: ...
     """
     answer = require_number("answer", answer, hint="a price, e.g. 13200")
-    side = require_choice("side", side, Side)
-    entry_price = require_positive("entry_price", entry_price)
-    size = require_positive("size", size)
+    side, entry_price, size = checked_position(side, entry_price, size)
     balance = require_positive("balance", balance)
     leverage = require_positive("leverage", leverage)
     threshold = require_margin_level("threshold", threshold)
@@ -181,7 +179,7 @@ def check_margin_call_price(
     level = f"a margin level of {percent(threshold, 0)}"
     if expected is None:
         statement = f"no positive price brings this {side.value} to {level}; enter 0 for none"
-        return verdict(answer <= 0, statement, entered_text(answer), "", "", explanation)
+        return no_price(answer, statement, explanation)
     tolerance = tolerance_or(tolerance, 0.001 * expected)
     hints = []
     if threshold != 0.4 and balance / used > 0.4:  # a level above the one at entry has no price
@@ -198,5 +196,4 @@ def check_margin_call_price(
     hint = first_hint(answer, expected, tolerance, hints)
     statement = (f"the {side.value} reaches {level} (equity / used margin, {number(used)} at entry) at "
                  f"{number(expected)}")
-    correct = abs(answer - expected) <= tolerance
-    return verdict(correct, statement, entered_text(answer), gap_text(answer, expected, "", 2), hint, explanation)
+    return judge(answer, expected, tolerance, statement, hint, explanation)

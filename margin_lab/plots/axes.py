@@ -1,11 +1,12 @@
-"""Axis habits every figure shares: prices and amounts with thousands separators, the legend
-to the right of the axes (matplotlib's own legend). Drawing only."""
+"""Axis habits every figure shares: a left-aligned title and labelled axes, prices and amounts
+with thousands separators, the legend to the right of the axes (matplotlib's own legend).
+Drawing only."""
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["legend_outside", "thousands"]
+__all__ = ["legend_outside", "thousands", "titled"]
 
 
 def thousands(ax: Any, *axes: str) -> None:
@@ -38,3 +39,17 @@ def legend_outside(ax: Any, **options: Any) -> Any:
     ['Price']
     """
     return ax.legend(**{"loc": "center left", "bbox_to_anchor": (1.01, 0.5), "borderaxespad": 0.0, **options})
+
+
+def titled(ax: Any, title: str, xlabel: str, ylabel: str) -> None:
+    """The title, left-aligned over the axes, and both axis labels (with their units).
+
+    >>> from margin_lab.plots._style import new_figure
+    >>> fig, ax = new_figure()
+    >>> titled(ax, "Equity", "Mark price (USDT per BTC)", "Equity (USDT)")
+    >>> ax.get_title(loc="left"), ax.get_xlabel(), ax.get_ylabel()
+    ('Equity', 'Mark price (USDT per BTC)', 'Equity (USDT)')
+    """
+    ax.set_title(title, loc="left")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..text import number
 from ._style import PALETTE, add_bars, fill_style, fixed_ticks, label_bars, line_style, nice_limits
-from .axes import legend_outside, thousands
+from .axes import legend_outside, thousands, titled
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -49,9 +49,7 @@ def draw_stress_scenarios(ax: "Axes", scenarios: "ScenarioSet", asset: str | Non
         relative = [100 * p for p in scenarios.relative(name, asset)]
         ax.plot(scenarios.times[name], relative, label=name.capitalize(), **_SCENARIO_STYLE[name])
     ax.axhline(100.0, label="Start", **line_style("entry"))
-    ax.set_title(f"Four stress scenarios for {asset} (stylised, daily closes)", loc="left")
-    ax.set_xlabel("Time (days)")
-    ax.set_ylabel("Price (% of the start)")
+    titled(ax, f"Four stress scenarios for {asset} (stylised, daily closes)", "Time (days)", "Price (% of the start)")
     legend_outside(ax)
 
 
@@ -101,10 +99,9 @@ def _draw_losses(ax: "Axes", test: "StressTest") -> None:
     ax.set_ylim(*nice_limits(lowest * 1.15, highest * 1.18, pad=0))
     fixed_ticks(ax.xaxis, range(len(names)), [f"{n.capitalize()}{' (below)' if n == test.selected else ''}" for n in names])
     within = len(names) - len(test.failed)
-    ax.set_title(f"Worst loss per scenario vs a {number(test.budget, 0)} {q} budget: within it in {within} of "
-                 f"{len(names)}", loc="left")
-    ax.set_xlabel("Scenario")
-    ax.set_ylabel(f"Loss at the worst close ({q})")
+    titled(ax, f"Worst loss per scenario vs a {number(test.budget, 0)} {q} budget: within it in {within} of "
+           f"{len(names)}",
+           "Scenario", f"Loss at the worst close ({q})")
     thousands(ax, "y")
     legend_outside(ax)
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ..model import MarginMode
 from ..text import number, price
 from ._style import fixed_ticks, line_style, round_up, show
-from .axes import legend_outside, thousands
+from .axes import legend_outside, thousands, titled
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -101,9 +101,8 @@ def draw_leverage_settings(ax: "Axes", result: "LeverageSettings") -> None:
     ax.set_xscale("log")
     fixed_ticks(ax.xaxis, levels, [f"{lev:g}x" for lev in levels])
     ax.minorticks_off()
-    ax.set_title(f"{r.side.value.capitalize()} liquidation price vs the leverage setting "
-                 f"({number(r.balance, 0)} {q} wallet)", loc="left")
-    ax.set_xlabel("Leverage setting (log scale)")
-    ax.set_ylabel(f"Liquidation price ({q} per {r.base})")
+    titled(ax, f"{r.side.value.capitalize()} liquidation price vs the leverage setting "
+           f"({number(r.balance, 0)} {q} wallet)",
+           "Leverage setting (log scale)", f"Liquidation price ({q} per {r.base})")
     thousands(ax, "y")
     legend_outside(ax)

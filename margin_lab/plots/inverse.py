@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..text import price
 from ._style import PALETTE, line_style
-from .axes import legend_outside
+from .axes import legend_outside, titled
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -69,10 +69,9 @@ def draw_coin_collateral(ax: "Axes", result: "CoinCollateral") -> None:
         ax.axvline(other_liq, label=f"Liquidation, {other} {price(other_liq)}",
                    **{**line_style("liquidation"), "color": PALETTE["bluish_green"], "linestyle": ":"})
     ax.set_xlim(result.prices[0], result.prices[-1])
-    ax.set_title(f"{result.side.value.capitalize()} {result.size_usd:,.0f} USD at {result.leverage:g}x, "
-                 f"{result.coin_amount:g} {c} or {result.usdt_collateral:,.0f} {q} of collateral", loc="left")
-    ax.set_xlabel(f"Mark price (USD per {c})")
-    ax.set_ylabel("Equity (USD)")
+    titled(ax, f"{result.side.value.capitalize()} {result.size_usd:,.0f} USD at {result.leverage:g}x, "
+           f"{result.coin_amount:g} {c} or {result.usdt_collateral:,.0f} {q} of collateral",
+           f"Mark price (USD per {c})", "Equity (USD)")
     _thousands(ax, "x", "y")
     legend_outside(ax)
 
@@ -97,9 +96,8 @@ def draw_collateral_replay(ax: "Axes", result: "CollateralReplay") -> None:
         if day is not None:
             ax.plot([day], [0.0], label=f"{label}, day {day:g}", **line_style("event"))
     ax.set_xlim(result.days[0], result.days[-1])
-    ax.set_title(f"{result.leverage:g}x {result.side.value} through the '{result.scenario}' scenario "
-                 f"(stylised)", loc="left")
-    ax.set_xlabel("Time (days)")
-    ax.set_ylabel("Equity (USD)")
+    titled(ax, f"{result.leverage:g}x {result.side.value} through the '{result.scenario}' scenario "
+           f"(stylised)",
+           "Time (days)", "Equity (USD)")
     _thousands(ax, "y")
     legend_outside(ax)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..text import number, percent, price
 from ._style import PALETTE, line_style
-from .axes import legend_outside
+from .axes import legend_outside, titled
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -91,9 +91,8 @@ def draw_managed_position(ax: "Axes", m: "ManagedPosition") -> None:
     elif kind == "closed":
         ax.plot([end], [m.closes[end]], label=f"Closed on day {end}", **_marker("mark", "D"))
     ax.set_xlim(days[0], days[-1])
-    ax.set_title(f"{m.side.value.capitalize()} {m.leverage:g}x on the {m.path} path: {_ended(m)}", loc="left")
-    ax.set_xlabel("Time (days)")
-    ax.set_ylabel(f"Price ({q} per {b})")
+    titled(ax, f"{m.side.value.capitalize()} {m.leverage:g}x on the {m.path} path: {_ended(m)}",
+           "Time (days)", f"Price ({q} per {b})")
     ax.yaxis.set_major_locator(MaxNLocator(nbins=6))
     ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
     legend_outside(ax)
@@ -135,7 +134,6 @@ def draw_margin_level(ax: "Axes", m: "ManagedPosition") -> None:
     ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f} %"))
     ax.yaxis.set_minor_formatter(NullFormatter())
     ax.set_xlim(days[0], days[-1])
-    ax.set_title(f"Margin level of the {m.side.value} {m.leverage:g}x on the {m.path} path", loc="left")
-    ax.set_xlabel("Time (days)")
-    ax.set_ylabel("Margin level (%, log scale)")
+    titled(ax, f"Margin level of the {m.side.value} {m.leverage:g}x on the {m.path} path",
+           "Time (days)", "Margin level (%, log scale)")
     legend_outside(ax)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..text import duration, number, percent, price, quantity
 from ._style import PALETTE, line_style
-from .axes import legend_outside, thousands
+from .axes import legend_outside, thousands, titled
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -72,9 +72,8 @@ def draw_mark_vs_last(ax: "Axes", hour: "MarkVsLast") -> None:
     ax.plot([when], [last], label=f"Wick: last price {price(last)}", **line_style("event"))
     when, mark = h.mark_extreme
     ax.plot([when], [mark], label=f"Mark at its most extreme {price(mark)}", **line_style("mark"))
-    ax.set_title(f"A {duration(h.wick_seconds)} wick in the last price; the mark price decides", loc="left")
-    ax.set_xlabel("Time (minutes)")
-    ax.set_ylabel(f"Price ({q} per {b})")
+    titled(ax, f"A {duration(h.wick_seconds)} wick in the last price; the mark price decides",
+           "Time (minutes)", f"Price ({q} per {b})")
     ax.set_xlim(h.times[0], h.times[-1])
     thousands(ax, "y")
     legend_outside(ax)
@@ -107,9 +106,8 @@ def draw_cost_drift(ax: "Axes", drift: "CostDrift") -> None:
     if d.funding_liquidation_day is not None:
         ax.plot([d.funding_liquidation_day], [d.with_funding[-1]],
                 label=f"Liquidated by funding, day {number(d.funding_liquidation_day, 1)}", **line_style("event"))
-    ax.set_title(f"Fees and funding move the liquidation price (entry {price(d.entry_price)})", loc="left")
-    ax.set_xlabel("Time (days)")
-    ax.set_ylabel(f"Liquidation price ({q} per {b})")
+    titled(ax, f"Fees and funding move the liquidation price (entry {price(d.entry_price)})",
+           "Time (days)", f"Liquidation price ({q} per {b})")
     ax.set_xlim(start, end if end > start else start + 1)
     thousands(ax, "y")
     legend_outside(ax)
@@ -155,7 +153,6 @@ def draw_tier_ladder(ax: "Axes", ladder: "TierLadder") -> None:
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:,.0f}"))
     ax.plot([], [], color=PALETTE["black"], linestyle="none", marker="o", markerfacecolor="white",
             label="Filled: at entry; hollow: at liquidation")
-    ax.set_title("Maintenance tiers: a bigger position pays a higher rate", loc="left")
-    ax.set_xlabel(f"Position notional ({q}, log scale)")
-    ax.set_ylabel("Maintenance rate (%)")
+    titled(ax, "Maintenance tiers: a bigger position pays a higher rate",
+           f"Position notional ({q}, log scale)", "Maintenance rate (%)")
     legend_outside(ax)

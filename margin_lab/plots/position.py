@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..text import number, percent, price, quantity
 from ._style import fill_style, line_style, nice_limits
-from .axes import legend_outside, thousands
+from .axes import legend_outside, thousands, titled
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -138,9 +138,8 @@ def draw_equity_curve(ax: "Axes", curve: "EquityCurve") -> None:
     if curve.liquidation_price is not None and curve.bankruptcy_price is not None:
         _zoom_on_liquidation(ax, curve)
     side = curve.side.value.capitalize()
-    ax.set_title(f"{side} {quantity(curve.size)} {b} at {curve.leverage:g}x: equity vs mark price", loc="left")
-    ax.set_xlabel(f"Mark price ({q} per {b})")
-    ax.set_ylabel(f"Amount ({q})")
+    titled(ax, f"{side} {quantity(curve.size)} {b} at {curve.leverage:g}x: equity vs mark price",
+           f"Mark price ({q} per {b})", f"Amount ({q})")
     thousands(ax, "x", "y")
     legend_outside(ax)
 
@@ -183,9 +182,7 @@ def draw_isolated_allocation(ax: "Axes", allocation: "IsolatedAllocation") -> No
     ax.set_xlim(0, nice_limits(0, a.balance * 1.02, pad=0)[1])
     ax.invert_yaxis()
     at_risk = f"{number(a.at_risk, 0)} of {number(a.balance, 0)} {q} at risk"
-    ax.set_title(f"Isolated {a.leverage:g}x {a.side.value}: {at_risk}", loc="left")
-    ax.set_xlabel(f"Amount ({q})")
-    ax.set_ylabel("Where the money sits")
+    titled(ax, f"Isolated {a.leverage:g}x {a.side.value}: {at_risk}", f"Amount ({q})", "Where the money sits")
     ax.grid(axis="y", visible=False)
     thousands(ax, "x")
     legend_outside(ax)
@@ -227,9 +224,8 @@ def draw_liquidation_path(ax: "Axes", path: "LiquidationPath") -> None:
     distance = "no liquidation price" if p.liquidation_price is None else (
         f"liquidation {percent(p.liquidation_distance)} away")
     side = p.side.value.capitalize()
-    ax.set_title(f"{side} {p.leverage:g}x, {percent(p.maintenance_rate, 3)} maintenance: {distance}", loc="left")
-    ax.set_xlabel("Time (days)")
-    ax.set_ylabel(f"Mark price ({q} per {b})")
+    titled(ax, f"{side} {p.leverage:g}x, {percent(p.maintenance_rate, 3)} maintenance: {distance}",
+           "Time (days)", f"Mark price ({q} per {b})")
     ax.set_xlim(p.times[0], p.times[-1])
     _zoom_on_levels(ax, p)
     thousands(ax, "y")

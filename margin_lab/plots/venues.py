@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from ..studies.venues import venue_label
 from ..text import number, percent, price, quantity
 from ._style import add_bars, fill_style, fixed_ticks, label_bars, line_style, round_up
+from .axes import titled
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -69,8 +70,7 @@ def draw_venue_comparison(ax: "Axes", comparison: "VenueComparison") -> None:
     ax.set_xlim(0, round_up(bankrupt * 1.08))
     ax.grid(axis="y", visible=False)
     side = c.side.value.capitalize()
-    ax.set_title(f"{side} {quantity(c.size)} {c.base} at {number(c.entry_price, 0)}, {c.leverage:g}x: "
-                 f"how far each venue lets the price {move}", loc="left")
-    ax.set_xlabel(f"Price {move} from the entry before liquidation (%)")
-    ax.set_ylabel("Venue preset")
+    titled(ax, f"{side} {quantity(c.size)} {c.base} at {number(c.entry_price, 0)}, {c.leverage:g}x: "
+           f"how far each venue lets the price {move}",
+           f"Price {move} from the entry before liquidation (%)", "Venue preset")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, borderaxespad=0.0)

@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .._checks import require_choice, require_fraction, require_positive, require_range, require_text
+from .._checks import require_fraction, require_positive, require_range, require_text
 from ..account import Account
-from ..margin import backstop_price, initial_margin, liquidation_price, position_equity
+from ..margin import backstop_price, checked_position, initial_margin, liquidation_price, position_equity
 from ..model import Side
 from ..venues import venue
 from ..text import amount, number, percent, price, quantity
@@ -110,9 +110,7 @@ def leverage_settings(
     >>> [round(p, 2) for p in result.isolated]
     [16080.4, 18090.45, 19095.48]
     """
-    side = require_choice("side", side, Side)
-    size = require_positive("size", size)
-    entry_price = require_positive("entry_price", entry_price)
+    side, entry_price, size = checked_position(side, entry_price, size)
     balance = require_positive("balance", balance)
     maintenance_rate = require_fraction("maintenance_rate", maintenance_rate)
     if isinstance(leverages, str) or not isinstance(leverages, Sequence) or not leverages:
@@ -220,10 +218,8 @@ def hyperliquid_backstop(
     >>> round(stop.liquidation_price, 2), round(stop.backstop_price, 2), round(stop.equity_at_backstop, 2)
     (18227.85, 18151.26, 756.3)
     """
-    side = require_choice("side", side, Side)
+    side, entry_price, size = checked_position(side, entry_price, size)
     balance = require_positive("balance", balance)
-    size = require_positive("size", size)
-    entry_price = require_positive("entry_price", entry_price)
     max_leverage = require_range("max_leverage", max_leverage, 1, 100, hint="the asset's maximum on Hyperliquid")
     preset = venue("hyperliquid")
     level = preset.extra["backstop_level"]

@@ -21,6 +21,7 @@ from .._checks import require_choice, require_count, require_positive, require_r
 from .._checks import require_rate_below_initial
 from ..margin import (
     _pnl_kernel,
+    checked_position,
     initial_margin,
     liquidation_distance,
     liquidation_price,
@@ -196,10 +197,8 @@ def leverage_table(
     >>> t.row(20).liquidated, round(t.row(2).margin_level, 4)  # 9,000 / (0.005 × 19,000)
     (True, 94.7368)
     """
-    side = require_choice("side", side, Side)
+    side, entry_price, size = checked_position(side, entry_price, size)
     mark_price = require_positive("mark_price", mark_price)
-    entry_price = require_positive("entry_price", entry_price)
-    size = require_positive("size", size)
     rate = require_range("maintenance_rate", maintenance_rate, 0, 1, low_open=True, high_open=True,
                          hint="a fraction, 0.005 = 0.5 %; 0 leaves no margin level to show")
     base, quote = require_text("base", base), require_text("quote", quote)

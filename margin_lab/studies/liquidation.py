@@ -24,7 +24,7 @@ from .._checks import (
     require_range,
     require_text,
 )
-from ..margin import bankruptcy_price, initial_margin
+from ..margin import bankruptcy_price, checked_position, initial_margin
 from ..margin import liquidation_distance as _distance
 from ..model import Basis, Side, Venue
 from ..scenarios import dip_ramps
@@ -238,9 +238,7 @@ def liquidation_path(
     >>> lp.liquidation_price, lp.bankruptcy_price, round(lp.liquidation_distance, 4)
     (19700.0, 19600.0, 0.015)
     """
-    side = require_choice("side", side, Side)
-    entry_price = require_positive("entry_price", entry_price)
-    size = require_positive("size", size)
+    side, entry_price, size = checked_position(side, entry_price, size)
     fee = require_fee_rate("fee_rate", fee_rate)
     if venue is not None:
         preset = _preset(venue)

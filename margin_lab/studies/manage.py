@@ -14,10 +14,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .._checks import require_choice, require_count, require_non_negative, require_positive
+from .._checks import require_count, require_non_negative, require_positive
 from .._checks import require_range, require_text
 from .._checks import require_rate_below_initial
-from ..margin import collateral_to_survive, initial_margin
+from ..margin import checked_position, collateral_to_survive, initial_margin
 from ..model import Side
 from ..replay import Action, Leg, Portfolio, Replay, replay
 from ..venues import GENERIC
@@ -318,9 +318,7 @@ def managed_position(
     >>> saved.outcome, round(saved.liquidation_prices[1], 2)
     ('open', 16984.92)
     """
-    side = require_choice("side", side, Side)
-    entry_price = require_positive("entry_price", entry_price)
-    size = require_positive("size", size)
+    side, entry_price, size = checked_position(side, entry_price, size)
     balance = require_positive("balance", balance)
     leverage = require_range("leverage", leverage, 0, GENERIC.max_leverage, low_open=True,
                              hint="the generic venue's maximum")

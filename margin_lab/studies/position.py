@@ -31,6 +31,7 @@ from .._checks import require_fee_rate, require_rate_below_initial
 from ..margin import (
     _pnl_kernel,
     bankruptcy_price,
+    checked_position,
     initial_margin,
     liquidation_distance,
     liquidation_price,
@@ -178,9 +179,7 @@ def equity_curve(
     >>> round(curve.margin_level, 4)  # 1,000 / (0.005 × 19,000)
     10.5263
     """
-    side = require_choice("side", side, Side)
-    entry_price = require_positive("entry_price", entry_price)
-    size = require_positive("size", size)
+    side, entry_price, size = checked_position(side, entry_price, size)
     leverage = require_positive("leverage", leverage)
     mark_price = require_positive("mark_price", mark_price)
     rate = require_range("maintenance_rate", maintenance_rate, 0, 1, low_open=True, high_open=True,

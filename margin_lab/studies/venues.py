@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .._checks import opens_before_liquidation, require_choice, require_positive, require_text
-from ..margin import bankruptcy_price, initial_margin
+from .._checks import opens_before_liquidation, require_positive, require_text
+from ..margin import bankruptcy_price, checked_position, initial_margin
 from ..margin import liquidation_distance as _distance
 from ..model import Basis, MarginMode, Side, Venue
 from ..tiers import tiered_liquidation_price
@@ -336,10 +336,8 @@ def venue_comparison(
     >>> c.row("kraken_spot").offered, c.row("kraken_spot").reason
     (False, 'above its 5x maximum')
     """
-    side = require_choice("side", side, Side)
+    side, entry_price, size = checked_position(side, entry_price, size)
     leverage = require_positive("leverage", leverage)
-    size = require_positive("size", size)
-    entry_price = require_positive("entry_price", entry_price)
     base, quote = require_text("base", base), require_text("quote", quote)
     presets: Sequence[Venue] = [_preset(v) for v in (COMPARED_VENUES if venues is None else venues)]
     if not presets:
