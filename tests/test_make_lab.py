@@ -26,10 +26,16 @@ PLUGIN = "@jupyterlab/apputils-extension:notification"
 JUPYTER = Path(sys.executable).parent / "jupyter"
 
 
+def outside_make() -> dict[str, str]:
+    """The environment without a parent make's variables: under `make test` (CI) a nested make
+    would otherwise inherit MAKEFLAGS and MAKELEVEL and print "Entering/Leaving directory" lines."""
+    return {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES")}
+
+
 def _make_n(*args: str) -> list[str]:
     # -o: treat the environment stamp as built, so only the lab's own commands are listed.
-    result = subprocess.run(["make", "-n", "lab", "-o", ".venv/.installed", *args], capture_output=True, text=True,
-                            cwd=ROOT, timeout=60)
+    result = subprocess.run(["make", "--no-print-directory", "-n", "lab", "-o", ".venv/.installed", *args],
+                            capture_output=True, text=True, cwd=ROOT, timeout=60, env=outside_make())
     assert result.returncode == 0, result.stderr
     return result.stdout.splitlines()
 

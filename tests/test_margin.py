@@ -79,6 +79,10 @@ def test_fifty_x_with_half_percent_maintenance_is_one_and_a_half_percent_away():
        fee=st.floats(min_value=0, max_value=0.002))
 def test_at_the_mark_liquidation_price_equity_equals_the_requirement(side, entry, size, leverage, rate, fee):
     collateral = size * entry / leverage
+    if rate + fee >= 1 / leverage:  # it would open at or past its own liquidation price: refused
+        with pytest.raises(ValueError, match="collateral must be > the maintenance margin"):
+            liquidation_price(side, entry, size, collateral, rate, fee_rate=fee)
+        return
     price = liquidation_price(side, entry, size, collateral, rate, fee_rate=fee)
     if price is None:
         assert side == "long"

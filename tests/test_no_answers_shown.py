@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import importlib.util
 import json
+import os
 import re
 import subprocess
 import sys
@@ -158,11 +159,12 @@ def test_the_class_links_open_student_copies_unless_the_instructor_asks_for_solu
 
 
 def test_make_lab_and_make_links_open_student_copies():
-    lab = subprocess.run(["make", "-n", "lab", "-o", ".venv/.installed", "EUID=1000"], capture_output=True,
-                         text=True, cwd=ROOT, timeout=60).stdout.splitlines()[-1]
+    outside_make = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES")}
+    lab = subprocess.run(["make", "--no-print-directory", "-n", "lab", "-o", ".venv/.installed", "EUID=1000"],
+                         capture_output=True, text=True, cwd=ROOT, timeout=60, env=outside_make).stdout.splitlines()[-1]
     assert lab.endswith("lessons/student/00_start_here.ipynb")
-    links = subprocess.run(["make", "-n", "links", "HUB=https://hub.example.edu"], capture_output=True, text=True,
-                           cwd=ROOT, timeout=60).stdout
+    links = subprocess.run(["make", "--no-print-directory", "-n", "links", "HUB=https://hub.example.edu"],
+                           capture_output=True, text=True, cwd=ROOT, timeout=60, env=outside_make).stdout
     assert "--student" in links and "--solutions" not in links
 
 
