@@ -221,16 +221,6 @@ def lesson_rows() -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def _other_value(control):
-    """A different legal value for a control: the next option, or one step along a slider."""
-    options = getattr(control, "options", None)
-    if options:
-        values = [o[1] if isinstance(o, tuple) else o for o in options]
-        return values[(values.index(control.value) + 1) % len(values)]
-    step = control.step or (control.max - control.min) / 10
-    return control.value + step if control.value + step <= control.max else control.value - step
-
-
 def _bare_figure_time() -> float:
     """Seconds to draw one labelled line on a fresh 720x360 figure and encode it as PNG."""
     import io
@@ -262,7 +252,7 @@ def widget_rows(repeats: int = 5) -> list[tuple[str, str, str, str]]:
         times = []
         for control_name, control in explorer.controls.items():
             for _ in range(repeats):
-                value = _other_value(control)
+                value = kit.another_value(control)
                 start = time.perf_counter()
                 explorer.set(**{control_name: value})
                 times.append(time.perf_counter() - start)

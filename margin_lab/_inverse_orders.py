@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 
 from ._checks import require_choice, require_positive, require_range, require_text
 from ._engine import Holding, level, pool
-from ._opening import initial_rate, opening_terms
+from ._opening import Units, check_isolated_collateral, initial_rate, opening_terms
 from ._orders import Book, Change, backing, closed, closing_backing, holding, paid
 from .inverse import (
     _inverse_bankruptcy_price_kernel,
@@ -115,21 +115,11 @@ def open_position(book: Book, coin: str, mode: MarginMode, symbol, side, size_us
 
 def _check_isolated(book: Book, coin: str, value: float, collateral: float, leverage, rate: float,
                     fees: float) -> None:
-    cap = book.venue.max_leverage
-    if leverage is not None and collateral < value / leverage * (1 - 1e-9):
-        raise ValueError(f"collateral must be >= size_usd/entry_price/leverage = {value / leverage:.8g} {coin} at "
-                         f"leverage {leverage:g}, got {collateral!r} (collateral is in {coin}, not USD)")
-    if leverage is None and value / collateral > cap * (1 + 1e-9):
-        raise ValueError(f"collateral must be >= {value / cap:.8g} {coin} (the position's value in {coin} / the maximum "
-                         f"leverage {cap:g}), got {collateral!r}: an implied leverage of {value / collateral:.4g}")
+    check_isolated_collateral(book, value, collateral, leverage, fees, Units("size_usd/entry_price", coin))
     if rate >= collateral / value:
         raise ValueError(f"maintenance rate {rate:g} must be below collateral / (size_usd/entry_price) = "
                          f"{collateral / value:.4g}: the position would open past its own liquidation price "
                          f"({_PERCENT_HINT}; else add collateral or lower size_usd)")
-    free = book.free_balance()
-    if collateral + fees > free:
-        raise ValueError(f"collateral must be <= the free balance {free:.8g} {coin} minus fees {fees:.8g} = "
-                         f"{free - fees:.8g} {coin}, got {collateral!r} (collateral is in {coin}, not USD)")
 
 
 def _check_cross(book: Book, coin: str, size_usd: float, value: float, leverage, rate: float, fees: float) -> None:

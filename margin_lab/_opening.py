@@ -9,13 +9,14 @@ docs/reference.md §6 (Binance USDⓈ-M leverage brackets: the maximum leverage 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from ._checks import require_leverage
 from .model import MarginMode, Venue
 from .tiers import MaintenanceSchedule, as_schedule
 
-__all__ = ["opening_terms", "initial_rate", "highest_leverage", "check_bracket"]
+__all__ = ["opening_terms", "initial_rate", "highest_leverage", "check_bracket", "Units", "check_isolated_collateral"]
 
 _ISOLATED, _CROSS = MarginMode.ISOLATED, MarginMode.CROSS
 
@@ -72,3 +73,41 @@ def check_bracket(venue, schedule, notional: float, leverage: float, implied: bo
     raise ValueError(f"leverage must be <= {tier.max_leverage:g}, the maximum of the bracket a notional of "
                      f"{notional:,.2f} falls in on {venue.name} (from {tier.floor_notional:,.0f}), got {what} "
                      f"(lower the leverage or the size)")
+
+
+@dataclass(frozen=True)
+class Units:
+    """How an opening's refusals name its value and amounts: ``value_formula`` is the entry value
+    in the wallet's unit ("size·entry_price", or "size_usd/entry_price" in a coin wallet), ``coin``
+    the wallet's unit when amounts are in a coin ("" in a quote wallet)."""
+
+    value_formula: str = "size·entry_price"
+    coin: str = ""
+
+    def amount(self, value: float) -> str:
+        """An amount as the refusal prints it: 2 decimals in quote, 8 significant digits in a coin."""
+        return f"{value:.8g} {self.coin}" if self.coin else f"{value:,.2f}"
+
+    def hint(self, otherwise: str) -> str:
+        """A coin wallet reminds that collateral is in the coin; a quote wallet says ``otherwise``."""
+        return f" (collateral is in {self.coin}, not USD)" if self.coin else otherwise
+
+
+def check_isolated_collateral(book: Any, value: float, collateral: float, leverage: float | None, fees: float,
+                              units: Units = Units()) -> None:
+    """An isolated opening's collateral: at least value/leverage when a leverage is chosen, an
+    implied leverage value/collateral within the venue's maximum when none is, and no more than
+    the free balance after fees. ``value`` is the entry value in the wallet's unit."""
+    cap = book.venue.max_leverage
+    if leverage is not None and collateral < value / leverage * (1 - 1e-9):
+        raise ValueError(f"collateral must be >= {units.value_formula}/leverage = {units.amount(value / leverage)} at "
+                         f"leverage {leverage:g}, got {collateral!r}"
+                         + units.hint(" (add collateral or raise the leverage)"))
+    if leverage is None and value / collateral > cap * (1 + 1e-9):
+        raise ValueError(f"collateral must be >= {units.amount(value / cap)} ({units.value_formula} / the maximum "
+                         f"leverage {cap:g} on {book.venue.name}), got {collateral!r}: an implied leverage of "
+                         f"{value / collateral:.4g}")
+    free = book.free_balance()
+    if collateral + fees > free:
+        raise ValueError(f"collateral must be <= the free balance {units.amount(free)} minus fees "
+                         f"{units.amount(fees)} = {units.amount(free - fees)}, got {collateral!r}" + units.hint(""))

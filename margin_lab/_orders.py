@@ -25,7 +25,7 @@ from ._checks import (
 from ._engine import Holding, level, pool
 from .ledger import TRANSFER, LedgerEntry
 from .margin import _bankruptcy_price_kernel, _cross_collateral_kernel, _funding_kernel, _positive_or_none, checked_position
-from ._opening import check_bracket, initial_rate, opening_terms
+from ._opening import check_bracket, check_isolated_collateral, initial_rate, opening_terms
 from .model import Basis, MarginMode, Venue
 from .tiers import _solve_tiered
 
@@ -180,20 +180,10 @@ def open_position(book: Book, mode: MarginMode, symbol, side, size, entry_price,
 
 
 def _check_isolated(book: Book, notional: float, collateral: float, leverage, schedule, fees: float) -> None:
-    cap = book.venue.max_leverage
-    if leverage is not None and collateral < notional / leverage * (1 - 1e-9):
-        raise ValueError(f"collateral must be >= size·entry_price/leverage = {notional / leverage:,.2f} at leverage "
-                         f"{leverage:g}, got {collateral!r} (add collateral or raise the leverage)")
-    if leverage is None and notional / collateral > cap * (1 + 1e-9):
-        raise ValueError(f"collateral must be >= {notional / cap:,.2f} (notional / the maximum leverage {cap:g} on "
-                         f"{book.venue.name}), got {collateral!r}: an implied leverage of {notional / collateral:.4g}")
+    check_isolated_collateral(book, notional, collateral, leverage, fees)
     tier = schedule.tier(notional)
     require_opens_before_liquidation(collateral=collateral, notional=notional, maintenance_rate=tier.rate,
                                      maintenance_amount=tier.amount, fee_rate=book.fee_rate, blame="collateral")
-    free = book.free_balance()
-    if collateral + fees > free:
-        raise ValueError(f"collateral must be <= the free balance {free:,.2f} minus fees {fees:,.2f} = "
-                         f"{free - fees:,.2f}, got {collateral!r}")
 
 
 def _check_cross(book: Book, size: float, notional: float, leverage, schedule, fees: float) -> None:

@@ -25,7 +25,7 @@ from ._checks import (
 )
 from .margin import _positive_or_none, checked_position
 from .model import Basis, Side
-from .tiers import MaintenanceSchedule
+from .tiers import MaintenanceSchedule, require_schedule
 
 __all__ = [
     "inverse_unrealized_pnl",
@@ -482,10 +482,7 @@ def inverse_tiered_liquidation_price(
     basis = require_choice("basis", basis, Basis)
     collateral = require_positive("collateral", collateral, hint="in the coin")
     fee = require_fraction("fee_rate", fee_rate)
-    if not isinstance(schedule, MaintenanceSchedule):
-        raise TypeError(f"schedule must be a MaintenanceSchedule with floors in the coin, got {schedule!r}")
-    if schedule.tiers[-1].rate + fee >= 1:
-        raise ValueError(f"fee_rate plus the top tier's rate must be < 1, got fee_rate={fee!r}")
+    require_schedule(schedule, fee, floors=" with floors in the coin")
     price = _solve_inverse_tiered(side, entry_price, size_usd, collateral, schedule, fee, basis)
     _require_liquidation_on_the_adverse_side(side, entry_price, price, schedule.tier(size_usd / entry_price).rate, fee)
     return price

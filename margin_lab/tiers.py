@@ -176,6 +176,27 @@ def as_schedule(maintenance: object) -> MaintenanceSchedule:
     return MaintenanceSchedule.fixed(require_fraction("maintenance", maintenance))
 
 
+def require_schedule(schedule: object, fee_rate: float, level: float = 1.0, *, floors: str = "") -> MaintenanceSchedule:
+    """Refuse anything but a :class:`MaintenanceSchedule`, and a schedule whose top rate plus the
+    closing fee, times ``level``, reaches 1: equity could then never fall to the requirement.
+
+    ``floors`` says in the TypeError what the schedule's floors are in (" with floors in the coin").
+
+    >>> require_schedule(MaintenanceSchedule.fixed(0.6), 0.5)
+    Traceback (most recent call last):
+    ...
+    ValueError: fee_rate plus the top tier's rate must be < 1, got fee_rate=0.5
+    """
+    if not isinstance(schedule, MaintenanceSchedule):
+        raise TypeError(f"schedule must be a MaintenanceSchedule{floors}, got {schedule!r}")
+    top = schedule.tiers[-1].rate + fee_rate
+    if level == 1 and top >= 1:
+        raise ValueError(f"fee_rate plus the top tier's rate must be < 1, got fee_rate={fee_rate!r}")
+    if level * top >= 1:
+        raise ValueError(f"level must be below 1 / (maintenance_rate + fee_rate) = {1 / top:g}, got {level:g}")
+    return schedule
+
+
 def tiered_liquidation_price(
     side: str | Side,
     entry_price: float,
@@ -223,10 +244,7 @@ def tiered_liquidation_price(
     basis = require_choice("basis", basis, Basis)
     collateral = require_positive("collateral", collateral, hint="a position with no collateral is already bankrupt")
     fee = require_fee_rate("fee_rate", fee_rate)
-    if not isinstance(schedule, MaintenanceSchedule):
-        raise TypeError(f"schedule must be a MaintenanceSchedule, got {schedule!r}")
-    if schedule.tiers[-1].rate + fee >= 1:
-        raise ValueError(f"fee_rate plus the top tier's rate must be < 1, got fee_rate={fee!r}")
+    require_schedule(schedule, fee)
     entry_tier = schedule.tier(size * entry_price)
     require_opens_before_liquidation(collateral=collateral, notional=size * entry_price, maintenance_rate=entry_tier.rate,
                                      maintenance_amount=entry_tier.amount, fee_rate=fee, blame="collateral")
@@ -274,11 +292,7 @@ def tiered_level_price(
     collateral = require_positive("collateral", collateral)
     level = require_margin_level("level", level)
     fee = require_fee_rate("fee_rate", fee_rate)
-    if not isinstance(schedule, MaintenanceSchedule):
-        raise TypeError(f"schedule must be a MaintenanceSchedule, got {schedule!r}")
-    if level * (schedule.tiers[-1].rate + fee) >= 1:
-        raise ValueError(f"level must be below 1 / (maintenance_rate + fee_rate) = "
-                         f"{1 / (schedule.tiers[-1].rate + fee):g}, got {level:g}")
+    require_schedule(schedule, fee, level)
     if schedule.is_fixed:
         tier = schedule.tiers[0]
         scaled = MaintenanceSchedule.fixed(level * tier.rate, level * tier.amount)

@@ -9,7 +9,6 @@ the wallet and collateral after random sequences of every command. Runs are dera
 
 from __future__ import annotations
 
-import copy
 import math
 import random
 from dataclasses import replace
@@ -21,6 +20,7 @@ from hypothesis import strategies as st
 from margin_lab.account import Account, generic_venue
 from margin_lab.model import Basis
 from margin_lab.tiers import MaintenanceSchedule
+from random_commands import LINEAR, drive
 
 FAST = settings(max_examples=150, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow])
@@ -197,66 +197,8 @@ def test_liquidation_price_agrees_with_update_one_tick_either_side(recipe):
 # ---- random sequences of every command -----------------------------------------------------------
 
 # The sequences come from random.Random(seed), with weights that keep positions open and marks
-# moving; hypothesis draws the seed and the venue. A failure message names the seed and step.
-WEIGHTS = {"open_isolated": 12, "open_cross": 12, "add_margin": 5, "remove_margin": 6, "reduce": 7, "close": 5,
-           "update": 28, "pay_funding": 6, "charge_rollover": 4, "switch_mode": 6, "deposit": 2}
-BAD = [0.0, -1.0, math.nan, math.inf, -math.inf, "12"]
-
-
-def random_command(rng, acct):
-    """One command for the account's current state; about 1 in 10 carries a bad value."""
-    name = rng.choices(list(WEIGHTS), weights=list(WEIGHTS.values()))[0]
-    held = acct.positions
-    symbol = rng.choice(list(held)) if held and rng.random() < 0.85 else rng.choice("ABCD")
-    p = held.get(symbol)
-    balance = max(acct.balance, 1.0)
-    if name.startswith("open"):
-        free = [s for s in "ABCD" if s not in held]
-        symbol = rng.choice(free) if free and rng.random() < 0.85 else symbol
-        price = rng.uniform(1, 300)
-        size = balance * rng.uniform(0.1, 3) / price
-        leverage = None if rng.random() < 0.3 else rng.choice([rng.uniform(1, 60), rng.uniform(0.5, 150)])
-        rate = rng.choice([0.0, 0.005, 0.01, 0.05, MaintenanceSchedule([(0, 0.005), (balance, 0.02)])])
-        args = [symbol, rng.choice(["long", "short"]), size, price]
-        if name == "open_isolated":
-            args.append(size * price / (leverage or 10) * rng.uniform(0.9, 2))
-        args += [rate, leverage]
-    elif name in ("add_margin", "remove_margin"):
-        base = balance if name == "add_margin" else (p.collateral if p and p.collateral else 1.0)
-        args = [symbol, base * rng.uniform(0.01, 0.8)]
-    elif name in ("reduce", "close"):
-        price = (p.mark_price if p else 100) * rng.uniform(0.9, 1.1)
-        args = [symbol, (p.size if p else 1) * rng.uniform(0.05, 1.1), price] if name == "reduce" else [symbol, price]
-    elif name == "update":
-        shock = rng.choice([0.005, 0.02, 0.05, 0.1, 0.3, 1.0])
-        args = [{s: q.mark_price * math.exp(rng.gauss(0, shock)) for s, q in held.items() if rng.random() < 0.8}]
-    elif name == "pay_funding":
-        args = [symbol, rng.uniform(-0.03, 0.03)]
-    elif name == "charge_rollover":
-        args = [symbol if rng.random() < 0.5 else None]
-    elif name == "switch_mode":
-        cover = None if rng.random() < 0.4 else (p.notional if p else 100) * rng.uniform(0.05, 0.5)
-        args = [symbol, rng.choice(["isolated", "cross"]), cover]
-    else:
-        args = [balance * rng.uniform(0.01, 0.5)]
-    numeric = [i for i, a in enumerate(args) if isinstance(a, float)]
-    if numeric and rng.random() < 0.1:
-        args[rng.choice(numeric)] = rng.choice(BAD)
-    if name == "update" and args[0] and rng.random() < 0.1:
-        args[0][next(iter(args[0]))] = rng.choice(BAD)
-    return name, args
-
-
-def snapshot(acct):
-    """Every attribute, containers copied (their items are frozen dataclasses and floats)."""
-    return {name: copy.copy(value) for name, value in vars(acct).items()}
-
-
-def run(acct, name, args):
-    if name in ("open_isolated", "open_cross"):
-        *positional, leverage = args
-        return getattr(acct, name)(*positional, leverage=leverage)
-    return getattr(acct, name)(*args)
+# moving (tests/random_commands.py); hypothesis draws the seed and the venue. A failure message
+# names the seed and step.
 
 
 def check_books(acct):
@@ -280,17 +222,6 @@ def test_random_sequences_conserve_money_and_refused_calls_change_nothing(seed, 
     venue = replace(venue_for(basis, forfeited, rule), opening_fee_rate=opening, rollover_fee_rate=rollover,
                     can_switch_open_position=switchable)
     acct = Account(start, fee_rate=fee, venue=venue)
-    rng = random.Random(seed)
-    for step in range(40):
-        name, args = random_command(rng, acct)
-        before = snapshot(acct)
-        try:
-            run(acct, name, args)
-        except (ValueError, TypeError):
-            assert vars(acct) == before, f"seed {seed}, step {step}: refused {name}{args} changed the account"
-        try:
-            check_books(acct)
-        except AssertionError as failure:
-            raise AssertionError(f"seed {seed}, step {step}, after {name}{args}: {failure}") from None
+    drive(acct, random.Random(seed), LINEAR, check_books, seed=seed)
     seen = [(e.kind, e.symbol, e.step) for e in acct.events]
     assert len(seen) == len(set(seen)), f"seed {seed}: more than one event per position per update"

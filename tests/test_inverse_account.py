@@ -7,7 +7,6 @@ effect; the liquidation price must agree with what update() does one tick either
 
 from __future__ import annotations
 
-import copy
 import math
 import random
 from dataclasses import replace
@@ -21,6 +20,7 @@ from margin_lab.account import generic_venue
 from margin_lab.inverse_account import InverseAccount
 from margin_lab.model import Basis
 from margin_lab.tiers import MaintenanceSchedule
+from random_commands import INVERSE, drive
 
 FAST = settings(max_examples=120, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow])
@@ -150,59 +150,6 @@ def test_liquidation_price_agrees_with_update_one_tick_either_side(recipe):
 
 # ---- random sequences conserve the coin --------------------------------------------------------
 
-WEIGHTS = {"open_isolated": 12, "open_cross": 12, "add_margin": 5, "remove_margin": 6, "reduce": 7, "close": 5,
-           "update": 28, "pay_funding": 6, "charge_rollover": 4, "switch_mode": 6, "deposit": 2}
-BAD = [0.0, -1.0, math.nan, math.inf, "12"]
-
-
-def random_command(rng, acct):
-    name = rng.choices(list(WEIGHTS), weights=list(WEIGHTS.values()))[0]
-    held = acct.positions
-    symbol = rng.choice(list(held)) if held and rng.random() < 0.85 else rng.choice("ABCD")
-    p = held.get(symbol)
-    balance = max(acct.balance, 0.01)
-    if name.startswith("open"):
-        free = [s for s in "ABCD" if s not in held]
-        symbol = rng.choice(free) if free and rng.random() < 0.85 else symbol
-        price = rng.uniform(1_000, 100_000)
-        size_usd = balance * price * rng.uniform(0.1, 3)
-        leverage = None if rng.random() < 0.3 else rng.choice([rng.uniform(1, 60), rng.uniform(0.5, 150)])
-        rate = rng.choice([0.0, 0.005, 0.01, 0.05, MaintenanceSchedule([(0, 0.005), (balance, 0.02)])])
-        args = [symbol, rng.choice(["long", "short"]), size_usd, price]
-        if name == "open_isolated":
-            args.append(size_usd / price / (leverage or 10) * rng.uniform(0.9, 2))
-        args += [rate, leverage]
-    elif name in ("add_margin", "remove_margin"):
-        base = balance if name == "add_margin" else (p.collateral if p and p.collateral else 0.01)
-        args = [symbol, base * rng.uniform(0.01, 0.8)]
-    elif name in ("reduce", "close"):
-        price = (p.mark_price if p else 50_000) * rng.uniform(0.9, 1.1)
-        args = ([symbol, (p.size_usd if p else 1_000) * rng.uniform(0.05, 1.1), price] if name == "reduce"
-                else [symbol, price])
-    elif name == "update":
-        shock = rng.choice([0.005, 0.02, 0.05, 0.1, 0.3, 1.0])
-        args = [{s: q.mark_price * math.exp(rng.gauss(0, shock)) for s, q in held.items() if rng.random() < 0.8}]
-    elif name == "pay_funding":
-        args = [symbol, rng.uniform(-0.03, 0.03)]
-    elif name == "charge_rollover":
-        args = [symbol if rng.random() < 0.5 else None]
-    elif name == "switch_mode":
-        cover = None if rng.random() < 0.4 else (p.notional if p else 0.01) * rng.uniform(0.05, 0.5)
-        args = [symbol, rng.choice(["isolated", "cross"]), cover]
-    else:
-        args = [balance * rng.uniform(0.01, 0.5)]
-    numeric = [i for i, a in enumerate(args) if isinstance(a, float)]
-    if numeric and rng.random() < 0.1:
-        args[rng.choice(numeric)] = rng.choice(BAD)
-    return name, args
-
-
-def run(acct, name, args):
-    if name in ("open_isolated", "open_cross"):
-        *positional, leverage = args
-        return getattr(acct, name)(*positional, leverage=leverage)
-    return getattr(acct, name)(*args)
-
 
 def check_books(acct):
     held = acct.positions.values()
@@ -225,15 +172,4 @@ def test_random_sequences_conserve_the_coin_and_refused_calls_change_nothing(see
     venue = replace(venue_for(basis, forfeited, rule), rollover_fee_rate=rollover,
                     can_switch_open_position=switchable)
     acct = InverseAccount(start, coin="BTC", fee_rate=fee, venue=venue)
-    rng = random.Random(seed)
-    for step in range(40):
-        name, args = random_command(rng, acct)
-        before = {key: copy.copy(value) for key, value in vars(acct).items()}
-        try:
-            run(acct, name, args)
-        except (ValueError, TypeError):
-            assert vars(acct) == before, f"seed {seed}, step {step}: refused {name}{args} changed the account"
-        try:
-            check_books(acct)
-        except AssertionError as failure:
-            raise AssertionError(f"seed {seed}, step {step}, after {name}{args}: {failure}") from None
+    drive(acct, random.Random(seed), INVERSE, check_books, seed=seed)

@@ -215,15 +215,6 @@ def test_label_bars_writes_what_bar_label_writes_where_it_writes_it(horizontal, 
     assert np.array_equal(pixels, expected_pixels)
 
 
-def _other_value(control):
-    options = getattr(control, "options", None)
-    if options:
-        values = [o[1] if isinstance(o, tuple) else o for o in options]
-        return values[(values.index(control.value) + 1) % len(values)]
-    step = control.step or (control.max - control.min) / 10
-    return control.value + step if control.value + step <= control.max else control.value - step
-
-
 def _reads(fig) -> str:
     """What a figure shows, read through public getters (positions aside), as text (nan equals nan)."""
     from margin_lab.plots._info import figure_info
@@ -257,7 +248,7 @@ def test_an_emptied_and_redrawn_axes_reads_like_a_fresh_one(name):
     live = explorer._figure
     for control_name, control in explorer.controls.items():
         for _ in range(2):
-            explorer.set(**{control_name: _other_value(control)})
+            explorer.set(**{control_name: kit.another_value(control)})
             with house_style():  # a fresh figure, with the axes where the live one keeps them
                 fig, axes = new_figure(*live.grid)
                 fig.set_layout_engine("none")

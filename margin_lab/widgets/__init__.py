@@ -66,7 +66,7 @@ when the first widget or figure is made.
 
 from __future__ import annotations
 
-from ._kit import Explorer, WidgetHandle, dropdown, slider, text_html, toggle
+from ._kit import Explorer, WidgetHandle, another_value, dropdown, slider, text_html, toggle
 from .cross import cross_explorer
 from .manage import position_manager_explorer
 from .position import isolated_setup_explorer, leverage_explorer, liquidation_explorer
@@ -82,6 +82,7 @@ __all__ = [
     # the kit
     "Explorer",
     "WidgetHandle",
+    "another_value",
     "dropdown",
     "slider",
     "text_html",

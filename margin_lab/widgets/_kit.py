@@ -179,6 +179,22 @@ def option_values(widget: Any) -> list[Any] | None:
     return [o[1] if isinstance(o, tuple) and len(o) == 2 else o for o in options]
 
 
+def another_value(widget: Any) -> Any:
+    """A different legal value for a control: the next option (wrapping round), or one step
+    along a slider (back one step at its top). Tests and the benchmark move controls with it.
+
+    >>> another_value(dropdown("Venue", [("Custom", "custom"), ("Bybit", "bybit")], value="bybit", tooltip="Preset"))
+    'custom'
+    >>> another_value(slider("Leverage (x)", value=100, min=1, max=100, step=1, tooltip="Value / collateral"))
+    99.0
+    """
+    options = option_values(widget)
+    if options:
+        return options[(options.index(widget.value) + 1) % len(options)]
+    step = widget.step or (widget.max - widget.min) / 10
+    return widget.value + step if widget.value + step <= widget.max else widget.value - step
+
+
 # ---------------------------------------------------------------------------------------------
 
 
