@@ -39,23 +39,27 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(PY) -m pytest -m "not browser and not slow" --ignore=lessons
 
-# The matplotlib range pyproject.toml declares, proven at both ends in two extra environments
-# (.venv-mpl-low, .venv-mpl-new): the lower bound with the pyparsing of its time (matplotlib
-# before 3.10.9 calls pyparsing names that pyparsing 3.3 deprecates, and the tests turn warnings
-# into errors), and whatever matplotlib release is newest when the environment is built.
-# They hold only what RANGE_TESTS import (numpy, matplotlib, ipywidgets, nbformat for one lesson
-# read, pytest, hypothesis), binary wheels only: no JupyterLab, no browser, no nbval. margin_lab
-# itself comes from this folder (PYTHONPATH), so nothing is built. pytest runs with pyproject's
-# addopts minus --nbval (it only acts on notebooks, and lessons/ is not collected here).
-MPL_LOW      ?= 'matplotlib==3.8.0' 'pyparsing<3.3'
-MPL_NEW      ?= matplotlib
-RANGE_DEPS    = numpy ipywidgets nbformat pytest hypothesis
-RANGE_TESTS   = tests/test_plots*.py tests/test_widgets*.py tests/test_architecture.py margin_lab/plots margin_lab/widgets
+# The ranges pyproject.toml declares for the library's own dependencies (numpy, matplotlib,
+# ipywidgets), proven at both ends in two extra environments (.venv-mpl-low, .venv-mpl-new):
+# the lowest version each allows, with the pyparsing of their time (matplotlib before 3.10.9
+# calls pyparsing names that pyparsing 3.3 deprecates, and the tests turn warnings into errors),
+# and whatever releases are newest when the environment is built. tests/test_dependency_range.py
+# keeps MPL_LOW equal to pyproject's lower bounds. The environments hold only numpy, matplotlib,
+# ipywidgets, nbformat, pytest and hypothesis, binary wheels only: no JupyterLab, no browser, no
+# nbval. So RANGE_TESTS is the library's doctests and every test but the ones that drive Jupyter
+# itself (executing, rendering or serving notebooks, Binder pins, JupyterLab settings), which
+# make test runs on the pinned set. margin_lab comes from this folder (PYTHONPATH), so nothing is
+# built. pytest runs with pyproject's addopts minus --nbval (lessons/ is not collected here).
+MPL_LOW      ?= 'numpy==1.26.0' 'matplotlib==3.8.0' 'ipywidgets==8.1.0' 'pyparsing<3.3'
+MPL_NEW      ?= numpy matplotlib ipywidgets
+RANGE_DEPS    = nbformat pytest hypothesis
+RANGE_JUPYTER = about binder execute_lessons lesson_cells lesson_hygiene make_lab no_answers_shown render_html
+RANGE_TESTS   = margin_lab tests $(foreach t,$(RANGE_JUPYTER),--ignore=tests/test_$(t).py)
 RANGE_OPTS    = $(filter-out --nbval,$(shell sed -n 's/^addopts = "\(.*\)"$$/\1/p' pyproject.toml))
 
 # Kept even when a run builds one only on the way to a test-mpl-% target.
 .PRECIOUS: .venv-mpl-%/.installed
-.venv-mpl-%/.installed: pyproject.toml
+.venv-mpl-%/.installed: pyproject.toml Makefile
 	test -x .venv-mpl-$*/bin/python || $(PYTHON) -m venv .venv-mpl-$*
 	.venv-mpl-$*/bin/python -m pip install --quiet --only-binary :all: --upgrade $(RANGE_DEPS) $(MPL_$(shell echo $* | tr a-z A-Z))
 	touch $@
@@ -63,13 +67,13 @@ RANGE_OPTS    = $(filter-out --nbval,$(shell sed -n 's/^addopts = "\(.*\)"$$/\1/
 ## matplotlib-range-envs: build the two environments of test-matplotlib-range (.ci/run does it during make test)
 matplotlib-range-envs: .venv-mpl-low/.installed .venv-mpl-new/.installed
 
-## test-matplotlib-range: the fast plot and widget tests on the lowest matplotlib declared and on the newest
-## (both at once, one per core; each one's output is printed whole when it ends)
+## test-matplotlib-range: the library's tests on the lowest numpy, matplotlib and ipywidgets pyproject.toml
+## allows and on the newest releases (both at once, one per core; each one's output is printed whole when it ends)
 test-matplotlib-range: matplotlib-range-envs
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-mpl-low test-mpl-new
 
 test-mpl-%: .venv-mpl-%/.installed
-	.venv-mpl-$*/bin/python -c 'import matplotlib; print("matplotlib", matplotlib.__version__, "in .venv-mpl-$*")'
+	.venv-mpl-$*/bin/python -c 'import numpy, matplotlib, ipywidgets as w; print("numpy", numpy.__version__, "matplotlib", matplotlib.__version__, "ipywidgets", w.__version__, "in .venv-mpl-$*")'
 	PYTHONPATH=$(CURDIR) .venv-mpl-$*/bin/python -m pytest -q -o addopts='$(RANGE_OPTS)' \
 	  -m "not browser and not slow" --ignore=lessons $(RANGE_TESTS)
 

@@ -55,8 +55,8 @@ def test_simulation_one_cross_leg_equals_an_isolated_leg_backed_by_the_whole_wal
 
 def test_own_book_with_the_whole_wallet_in_one_leg_says_the_modes_are_the_same():
     book = own_book([OwnLeg("BTC", "long", 5, share=1.0)], 2_000, n_paths=2_000, seed=2)
-    for name in FIGURES:
-        assert getattr(book.all_isolated, name) == getattr(book.all_cross, name)
+    for name in FIGURES:  # the same paths through two code paths: equal up to summation order (numpy 1.26 vs 2)
+        assert getattr(book.all_isolated, name) == pytest.approx(getattr(book.all_cross, name), rel=1e-12, abs=1e-12)
     assert book.liquidation_prices[0] == book.liquidation_prices[-1]
     assert "same position" in book.verdict()
 
