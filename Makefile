@@ -44,14 +44,14 @@ test-fast: $(STAMP)
 # the lowest version each allows, with the pyparsing of their time (matplotlib before 3.10.9
 # calls pyparsing names that pyparsing 3.3 deprecates, and the tests turn warnings into errors),
 # and whatever releases are newest when the environment is built. tests/test_dependency_range.py
-# keeps MPL_LOW equal to pyproject's lower bounds. The environments hold only numpy, matplotlib,
+# keeps RANGE_LOW equal to pyproject's lower bounds. The environments hold only numpy, matplotlib,
 # ipywidgets, nbformat, pytest and hypothesis, binary wheels only: no JupyterLab, no browser, no
 # nbval. So RANGE_TESTS is the library's doctests and every test but the ones that drive Jupyter
 # itself (executing, rendering or serving notebooks, Binder pins, JupyterLab settings), which
 # make test runs on the pinned set. margin_lab comes from this folder (PYTHONPATH), so nothing is
 # built. pytest runs with pyproject's addopts minus --nbval (lessons/ is not collected here).
-MPL_LOW      ?= 'numpy==1.26.0' 'matplotlib==3.8.0' 'ipywidgets==8.1.0' 'pyparsing<3.3'
-MPL_NEW      ?= numpy matplotlib ipywidgets
+RANGE_LOW    ?= 'numpy==1.26.0' 'matplotlib==3.8.0' 'ipywidgets==8.1.0' 'pyparsing<3.3'
+RANGE_NEW    ?= numpy matplotlib ipywidgets
 RANGE_DEPS    = nbformat pytest hypothesis
 RANGE_JUPYTER = about binder execute_lessons lesson_cells lesson_hygiene make_lab no_answers_shown render_html
 RANGE_TESTS   = margin_lab tests $(foreach t,$(RANGE_JUPYTER),--ignore=tests/test_$(t).py)
@@ -61,7 +61,7 @@ RANGE_OPTS    = $(filter-out --nbval,$(shell sed -n 's/^addopts = "\(.*\)"$$/\1/
 .PRECIOUS: .venv-mpl-%/.installed
 .venv-mpl-%/.installed: pyproject.toml Makefile
 	test -x .venv-mpl-$*/bin/python || $(PYTHON) -m venv .venv-mpl-$*
-	.venv-mpl-$*/bin/python -m pip install --quiet --only-binary :all: --upgrade $(RANGE_DEPS) $(MPL_$(shell echo $* | tr a-z A-Z))
+	.venv-mpl-$*/bin/python -m pip install --quiet --only-binary :all: --upgrade $(RANGE_DEPS) $(RANGE_$(shell echo $* | tr a-z A-Z))
 	touch $@
 
 ## matplotlib-range-envs: build the two environments of test-matplotlib-range (.ci/run does it during make test)

@@ -39,17 +39,17 @@ def _release(version: str) -> tuple[int, ...]:
 
 def test_the_low_environment_installs_exactly_the_declared_lower_bounds():
     bounds = _lower_bounds()
-    pins = dict(p.split("==") for p in shlex.split(_make_variable("MPL_LOW")) if "==" in p)
+    pins = dict(p.split("==") for p in shlex.split(_make_variable("RANGE_LOW")) if "==" in p)
     for name in LIBRARY_DEPENDENCIES:
         assert name in bounds, f"pyproject.toml declares no lower bound (>=) for {name}"
-        assert name in pins, f"MPL_LOW does not pin {name}; pyproject.toml allows it from {bounds[name]}"
+        assert name in pins, f"RANGE_LOW does not pin {name}; pyproject.toml allows it from {bounds[name]}"
         assert _release(pins[name]) == _release(bounds[name]), (
-            f"MPL_LOW installs {name}=={pins[name]} but pyproject.toml allows {name}>={bounds[name]}")
+            f"RANGE_LOW installs {name}=={pins[name]} but pyproject.toml allows {name}>={bounds[name]}")
 
 
 def test_the_new_environment_takes_the_newest_of_each_library_dependency():
-    names = shlex.split(_make_variable("MPL_NEW"))
-    assert sorted(names) == sorted(LIBRARY_DEPENDENCIES), f"MPL_NEW should name each unpinned, got {names}"
+    names = shlex.split(_make_variable("RANGE_NEW"))
+    assert sorted(names) == sorted(LIBRARY_DEPENDENCIES), f"RANGE_NEW should name each unpinned, got {names}"
 
 
 def test_every_test_file_the_range_leaves_out_exists():
