@@ -39,6 +39,11 @@ _ISOLATED = MarginMode.ISOLATED
 LINEAR_QUOTES = ("USDT", "USDC", "BUSD", "FDUSD")
 
 
+def _coin_units(coin: str) -> Units:
+    """How a coin wallet's refusals and ledger notes name its amounts and face values."""
+    return Units("size_usd/entry_price", coin)
+
+
 @dataclass(frozen=True)
 class InverseHolding(Holding):
     """A linear :class:`Holding` whose ``size`` is the face value Q_usd and whose amounts are coins."""
@@ -115,7 +120,7 @@ def open_position(book: Book, coin: str, mode: MarginMode, symbol, side, size_us
 
 def _check_isolated(book: Book, coin: str, value: float, collateral: float, leverage, rate: float,
                     fees: float) -> None:
-    check_isolated_collateral(book, value, collateral, leverage, fees, Units("size_usd/entry_price", coin))
+    check_isolated_collateral(book, value, collateral, leverage, fees, _coin_units(coin))
     if rate >= collateral / value:
         raise ValueError(f"maintenance rate {rate:g} must be below collateral / (size_usd/entry_price) = "
                          f"{collateral / value:.4g}: the position would open past its own liquidation price "
@@ -167,13 +172,8 @@ def reduce(book: Book, coin: str, symbol, size_usd, price) -> Change:
         raise ValueError(f"price {price!r} is past the bankruptcy price {bankrupt:,.2f} of {symbol}; call update() "
                          f"to liquidate")
     realized = float(_inverse_pnl_kernel(found.side.sign, quantity, found.entry_price, price))
-    fee = book.fee_rate * quantity / price
-    balance = book.balance + released + realized - fee
-    if balance < 0:
-        raise ValueError(f"price {price!r}: closing realises {realized:.8g} {coin} and a {fee:.8g} {coin} fee, more "
-                         f"than the wallet {book.balance:.8g} {coin} can pay; close profitable positions first")
-    return closed(book, found, quantity, released, realized, fee, f"closed {quantity:,.2f} USD at {price:,.2f}",
-                  f"taker fee {book.fee_rate:.4%} on {quantity / price:.8g} {coin}")
+    return closed(book, found, quantity, price, released, realized, traded_value=quantity / price,
+                  units=_coin_units(coin))
 
 
 def funding(book: Book, coin: str, symbol, rate) -> Change:

@@ -77,9 +77,9 @@ def check_bracket(venue, schedule, notional: float, leverage: float, implied: bo
 
 @dataclass(frozen=True)
 class Units:
-    """How an opening's refusals name its value and amounts: ``value_formula`` is the entry value
-    in the wallet's unit ("size·entry_price", or "size_usd/entry_price" in a coin wallet), ``coin``
-    the wallet's unit when amounts are in a coin ("" in a quote wallet)."""
+    """How an opening's or a close's messages name sizes, values and amounts: ``value_formula`` is
+    the entry value in the wallet's unit ("size·entry_price", or "size_usd/entry_price" in a coin
+    wallet), ``coin`` the wallet's unit when amounts are in a coin ("" in a quote wallet)."""
 
     value_formula: str = "size·entry_price"
     coin: str = ""
@@ -87,6 +87,10 @@ class Units:
     def amount(self, value: float) -> str:
         """An amount as the refusal prints it: 2 decimals in quote, 8 significant digits in a coin."""
         return f"{value:.8g} {self.coin}" if self.coin else f"{value:,.2f}"
+
+    def size(self, quantity: float) -> str:
+        """A position size: base units in a quote wallet, a face value in USD in a coin wallet."""
+        return f"{quantity:,.2f} USD" if self.coin else f"{quantity:g}"
 
     def hint(self, otherwise: str) -> str:
         """A coin wallet reminds that collateral is in the coin; a quote wallet says ``otherwise``."""

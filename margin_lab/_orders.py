@@ -25,7 +25,7 @@ from ._checks import (
 from ._engine import Holding, level, pool
 from .ledger import TRANSFER, LedgerEntry
 from .margin import _bankruptcy_price_kernel, _cross_collateral_kernel, _funding_kernel, _positive_or_none, checked_position
-from ._opening import check_bracket, check_isolated_collateral, initial_rate, opening_terms
+from ._opening import Units, check_bracket, check_isolated_collateral, initial_rate, opening_terms
 from .model import Basis, MarginMode, Venue
 from .tiers import _solve_tiered
 
@@ -228,13 +228,7 @@ def reduce(book: Book, symbol, size, price) -> Change:
         raise ValueError(f"price {price!r} is past the bankruptcy price {bankrupt:,.2f} of {symbol}; call update() "
                          f"to liquidate")
     realized = found.side.sign * quantity * (price - found.entry_price)
-    fee = book.fee_rate * quantity * price
-    balance = book.balance + released + realized - fee
-    if balance < 0:
-        raise ValueError(f"price {price!r}: closing realises {realized:,.2f} and a {fee:,.2f} fee, more than the "
-                         f"wallet {book.balance:,.2f} can pay; close profitable positions first or deposit")
-    return closed(book, found, quantity, released, realized, fee, f"closed {quantity:g} at {price:,.2f}",
-                  f"taker fee {book.fee_rate:.4%} on {quantity * price:,.2f}")
+    return closed(book, found, quantity, price, released, realized, traded_value=quantity * price)
 
 
 def closing_backing(book: Book, found: Holding, quantity: float) -> tuple[float, float]:
@@ -248,10 +242,17 @@ def closing_backing(book: Book, found: Holding, quantity: float) -> tuple[float,
     return found.collateral, found.collateral * quantity / found.size
 
 
-def closed(book: Book, found: Holding, quantity: float, released: float, realized: float, fee: float,
-           closed_note: str, fee_note: str) -> Change:
-    """The Change a (partial) close commits: the rest of the position, the returned collateral,
-    the realised P&L and the fee as ledger entries; ``value`` is the realised P&L."""
+def closed(book: Book, found: Holding, quantity: float, price: float, released: float, realized: float, *,
+           traded_value: float, units: Units = Units()) -> Change:
+    """The Change a (partial) close of ``quantity`` at ``price`` commits: the rest of the position,
+    the returned collateral, the realised P&L and the taker fee on ``traded_value`` (in the wallet's
+    unit) as ledger entries; ``value`` is the realised P&L. Refused when the wallet cannot pay the
+    realised loss and the fee."""
+    fee = book.fee_rate * traded_value
+    if book.balance + released + realized - fee < 0:
+        raise ValueError(f"price {price!r}: closing realises {units.amount(realized)} and a {units.amount(fee)} fee, "
+                         f"more than the wallet {units.amount(book.balance)} can pay; close profitable positions "
+                         f"first or deposit")
     symbol = found.symbol
     positions = dict(book.positions)
     if quantity == found.size:
@@ -259,9 +260,9 @@ def closed(book: Book, found: Holding, quantity: float, released: float, realize
     else:
         positions[symbol] = replace(found, size=found.size - quantity, collateral=found.collateral - released)
     entries = [book.entry(TRANSFER, symbol, released, f"{symbol} collateral -> wallet")] if released else []
-    entries.append(book.entry("realized_pnl", symbol, realized, closed_note))
+    entries.append(book.entry("realized_pnl", symbol, realized, f"closed {units.size(quantity)} at {price:,.2f}"))
     if fee:
-        entries.append(book.entry("fee", symbol, -fee, fee_note))
+        entries.append(book.entry("fee", symbol, -fee, f"taker fee {book.fee_rate:.4%} on {units.amount(traded_value)}"))
     return Change(book.balance + released + realized - fee, positions, tuple(entries), realized)
 
 

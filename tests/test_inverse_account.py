@@ -173,3 +173,33 @@ def test_random_sequences_conserve_the_coin_and_refused_calls_change_nothing(see
                     can_switch_open_position=switchable)
     acct = InverseAccount(start, coin="BTC", fee_rate=fee, venue=venue)
     drive(acct, random.Random(seed), INVERSE, check_books, seed=seed)
+
+
+@pytest.mark.parametrize("wallet", ["linear", "coin"])
+def test_a_close_the_wallet_cannot_pay_is_refused_in_either_wallet_and_changes_nothing(wallet):
+    # The whole wallet backs the position (balance = collateral + opening fee), and the close is
+    # one tick above the bankruptcy price: collateral − loss is less than the closing fee.
+    fee_rate = 0.0005
+    if wallet == "linear":
+        opening_fee = fee_rate * 1 * 20_000
+        acct = ml.Account(1_000 + opening_fee, fee_rate=fee_rate, venue=venue_for())
+        acct.open_isolated("BTCUSDT", "long", 1, 20_000, collateral=1_000, maintenance=0.005)
+        bankruptcy, symbol, size = 19_000.0, "BTCUSDT", 1
+    else:
+        opening_fee = fee_rate * 1_000 / 8_000
+        acct = InverseAccount(0.01 + opening_fee, coin="BTC", fee_rate=fee_rate, venue=venue_for())
+        acct.open_isolated("BTC/USD:BTC", "long", 1_000, 8_000, collateral=0.01, maintenance=0.005)
+        bankruptcy, symbol, size = 1_000 / (1_000 / 8_000 + 0.01), "BTC/USD:BTC", 1_000
+    assert acct.bankruptcy_price(symbol) == pytest.approx(bankruptcy, rel=1e-12)
+    assert acct.balance == pytest.approx(0.0, abs=1e-12)
+    before = (acct.balance, acct.positions, len(acct.ledger))
+    with pytest.raises(ValueError, match="more than the wallet .* can pay; close profitable positions first or deposit"):
+        acct.reduce(symbol, size, bankruptcy * 1.0001)
+    assert (acct.balance, acct.positions, len(acct.ledger)) == before
+    # A price far from the bankruptcy price closes, and the fee is charged on the traded value.
+    realized = acct.reduce(symbol, size, bankruptcy * 1.05)
+    fee_entry = acct.ledger[-1]
+    assert fee_entry.kind == "fee"
+    traded = size * bankruptcy * 1.05 if wallet == "linear" else size / (bankruptcy * 1.05)
+    assert -fee_entry.amount == pytest.approx(fee_rate * traded, rel=1e-12)
+    assert realized < 0
