@@ -190,10 +190,9 @@ def require_schedule(schedule: object, fee_rate: float, level: float = 1.0, *, f
     if not isinstance(schedule, MaintenanceSchedule):
         raise TypeError(f"schedule must be a MaintenanceSchedule{floors}, got {schedule!r}")
     top = schedule.tiers[-1].rate + fee_rate
-    if level == 1 and top >= 1:
-        raise ValueError(f"fee_rate plus the top tier's rate must be < 1, got fee_rate={fee_rate!r}")
     if level * top >= 1:
-        raise ValueError(f"level must be below 1 / (maintenance_rate + fee_rate) = {1 / top:g}, got {level:g}")
+        raise ValueError(f"fee_rate plus the top tier's rate must be < 1, got fee_rate={fee_rate!r}" if level == 1 else
+                         f"level must be below 1 / (maintenance_rate + fee_rate) = {1 / top:g}, got {level:g}")
     return schedule
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import math
+import random
 from dataclasses import dataclass
 
 from margin_lab.tiers import MaintenanceSchedule
@@ -94,9 +95,11 @@ def run(acct, name, args):
     return getattr(acct, name)(*args)
 
 
-def drive(acct, rng, scales: Scales, check_books, *, seed, steps: int = 40) -> None:
-    """Run ``steps`` random commands; a refused one must change nothing, and ``check_books(acct)``
-    must hold after each. A failure names the seed, the step and the command."""
+def drive(acct, scales: Scales, check_books, *, seed: int, steps: int = 40) -> None:
+    """Run ``steps`` random commands drawn from ``random.Random(seed)``; a refused one must change
+    nothing, and ``check_books(acct)`` must hold after each. A failure names the seed, the step and
+    the command."""
+    rng = random.Random(seed)
     for step in range(steps):
         name, args = random_command(rng, acct, scales)
         before = {key: copy.copy(value) for key, value in vars(acct).items()}

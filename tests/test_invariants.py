@@ -10,7 +10,6 @@ the wallet and collateral after random sequences of every command. Runs are dera
 from __future__ import annotations
 
 import math
-import random
 from dataclasses import replace
 
 import pytest
@@ -222,6 +221,6 @@ def test_random_sequences_conserve_money_and_refused_calls_change_nothing(seed, 
     venue = replace(venue_for(basis, forfeited, rule), opening_fee_rate=opening, rollover_fee_rate=rollover,
                     can_switch_open_position=switchable)
     acct = Account(start, fee_rate=fee, venue=venue)
-    drive(acct, random.Random(seed), LINEAR, check_books, seed=seed)
+    drive(acct, LINEAR, check_books, seed=seed)
     seen = [(e.kind, e.symbol, e.step) for e in acct.events]
     assert len(seen) == len(set(seen)), f"seed {seed}: more than one event per position per update"
