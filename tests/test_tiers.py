@@ -124,3 +124,15 @@ def test_tiered_and_plain_prices_agree_with_a_closing_fee():
     fixed = MaintenanceSchedule.fixed(0.005)
     assert tiered_liquidation_price("long", 20_000, 1, 2_000, fixed, fee_rate=0.0005) == pytest.approx(
         liquidation_price("long", 20_000, 1, 2_000, 0.005, fee_rate=0.0005))
+
+
+def test_a_schedule_no_equity_can_reach_is_refused_naming_the_fee_or_the_level():
+    from margin_lab.tiers import tiered_level_price
+    top_heavy = MaintenanceSchedule.fixed(0.995)
+    with pytest.raises(ValueError, match=r"fee_rate plus the top tier's rate must be < 1, got fee_rate=0.005"):
+        tiered_liquidation_price("long", 20_000, 1, 2_000, top_heavy, fee_rate=0.005)
+    # level 2 with 0.495 + 0.005 = 0.5: the requirement times the level is the whole value, 1 / 0.5 = 2.
+    with pytest.raises(ValueError, match=r"level must be below 1 / \(maintenance_rate \+ fee_rate\) = 2, got 2"):
+        tiered_level_price("long", 20_000, 1, 2_000, MaintenanceSchedule.fixed(0.495), 2, fee_rate=0.005)
+    with pytest.raises(TypeError, match="schedule must be a MaintenanceSchedule, got 0.005"):
+        tiered_liquidation_price("long", 20_000, 1, 2_000, 0.005)
